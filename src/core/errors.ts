@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT'
   | 'USAGE'
   | 'REGION_UNKNOWN'
+  | 'EDGE_UNKNOWN'
   | 'CATALOG_INVALID'
   // serving (OIP)
   | 'MODEL_NOT_FOUND'
@@ -16,6 +17,9 @@ export type ErrorCode =
   | 'UNSUPPORTED'
   | 'INTERNAL'
   | 'SHUTTING_DOWN'
+  | 'OVERLOADED'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
   // models / artifacts
   | 'MODEL_LOAD_FAILED'
   | 'ARTIFACT_DIGEST_MISMATCH'
@@ -42,13 +46,17 @@ export function isMeridianError(e: unknown, code?: ErrorCode): e is MeridianErro
 export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case 'MODEL_NOT_FOUND':
+    case 'NOT_FOUND':
     case 'REPLICA_NOT_FOUND':
       return 404;
     case 'MODEL_NOT_READY':
     case 'SHUTTING_DOWN':
+    case 'OVERLOADED':
       return 503;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
+    case 'METHOD_NOT_ALLOWED':
+      return 405;
     case 'UNSUPPORTED':
       return 501;
     case 'INTERNAL':

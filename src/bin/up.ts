@@ -1,0 +1,3 @@
+export function main(_argv: string[]): Promise<number> {
+  return Promise.resolve(2);
+}

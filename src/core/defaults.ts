@@ -1,0 +1,25 @@
+// Named defaults, each with the reason for its value. Parsed options fall back to these; nothing
+// else in the code base hard-codes a default.
+
+/** Model server (`meridian serve`). */
+export const SERVING_DEFAULTS = {
+  /** One inference thread per core: onnxruntime runs one batch at a time per session, and on a
+   *  small machine more workers than cores only adds contention. */
+  workers: 2,
+  /** Parallelism comes from workers (one batch each), not from threads inside one session. */
+  intraOpThreads: 1,
+  /** Triton's dynamic batcher is on for models that allow batching; so is ours. */
+  batching: true,
+  /** Rows per merged batch. Large enough that at concurrency 64 two workers take the queue in
+   *  two or three batches; small enough that one batch of the example MLP stays a few ms. */
+  maxBatchSize: 32,
+  /** Ray Serve waits 10 ms, Triton 0 by default. Under load the queue fills while workers are
+   *  busy, so waiting helps little; 1 ms bounds the added latency at low load. */
+  maxQueueDelayMs: 1,
+  /** Beyond this many waiting requests answer 503 + Retry-After rather than queue without bound. */
+  maxQueuedRequests: 4096,
+  /** 16 MiB of JSON is ~1M float values: bigger bodies are a mistake or an attack. */
+  maxBodyBytes: 16 * 1024 * 1024,
+  /** SIGTERM waits this long for in-flight requests; Kubernetes' default grace period is 30 s. */
+  drainTimeoutMs: 25_000,
+} as const;

@@ -1,0 +1,129 @@
+// Open Inference Protocol v2 REST endpoints (../shared/specs/oip/inference_rest.md). The version
+// segment is optional in every model path, as the prose says (the YAML lists only versioned paths).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MeridianError, httpStatusOf, messageOf } from '../core/errors.js';
+import { readBody, sendJson, sendText } from '../core/http.js';
+import { CONTENT_TYPE } from '../monitor/prometheus.js';
+import { toJsonValues } from './datatypes.js';
+import type { Batcher, InferOutcome } from './batcher.js';
+import { parseInferRequest, parseJsonBody } from './infer-request.js';
+import type { ServingMetrics } from './serving-metrics.js';
+import type { ModelSignature } from './signature.js';
+
+export type ServerPhase = 'loading' | 'ready' | 'draining';
+
+export interface ServingContext {
+  serverName: string;
+  serverVersion: string;
+  model: { name: string; version: string };
+  phase(): ServerPhase;
+  signature(): ModelSignature | undefined;
+  batcher(): Batcher | undefined;
+  metrics: ServingMetrics;
+  maxBodyBytes: number;
+}
+
+const MODEL_PATH = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
+
+export function createOipHandler(ctx: ServingContext) {
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    let isInfer = false;
+    const labels = { model: ctx.model.name, version: ctx.model.version };
+    try {
+      if (path === '/v2/health/live') return get(req, () => sendJson(res, 200, { live: true }));
+      if (path === '/v2/health/ready') {
+        return get(req, () => {
+          const ready = ctx.phase() === 'ready';
+          sendJson(res, ready ? 200 : 503, { live: true, ready });
+        });
+      }
+      if (path === '/v2') return get(req, () => sendJson(res, 200, { name: ctx.serverName, version: ctx.serverVersion, extensions: [] }));
+      if (path === '/metrics') return get(req, () => sendText(res, 200, ctx.metrics.registry.render(), CONTENT_TYPE));
+      const m = MODEL_PATH.exec(path);
+      if (m === null) throw new MeridianError('NOT_FOUND', `no endpoint at ${path}; see the Open Inference Protocol paths under /v2`);
+      checkModel(ctx, decode(m[1]!), m[2] === undefined ? undefined : decode(m[2]));
+      const action = m[3];
+      if (action === '/infer') {
+        isInfer = true;
+        if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');
+        await infer(ctx, req, res, started);
+        return;
+      }
+      if (action === '/ready') {
+        return get(req, () => {
+          const ready = ctx.phase() === 'ready';
+          sendJson(res, ready ? 200 : 503, { name: ctx.model.name, ready });
+        });
+      }
+      return get(req, () => {
+        const sig = ctx.signature();
+        if (sig === undefined) throw notReady();
+        sendJson(res, 200, { name: ctx.model.name, versions: [ctx.model.version], platform: 'onnx_onnxv1', inputs: sig.inputs, outputs: sig.outputs });
+      });
+    } catch (e) {
+      const err = e instanceof MeridianError ? e : new MeridianError('INTERNAL', messageOf(e));
+      const status = httpStatusOf(err.code);
+      if (isInfer) ctx.metrics.requests.inc({ ...labels, status: String(status) });
+      const headers: Record<string, string> = status === 503 ? { 'retry-after': '1' } : {};
+      if (err.code === 'PAYLOAD_TOO_LARGE') headers.connection = 'close';
+      if (!res.headersSent) sendJson(res, status, { error: err.message }, headers);
+      else res.destroy();
+    }
+
+    function get(r: IncomingMessage, fn: () => void): void {
+      if (r.method !== 'GET' && r.method !== 'HEAD') throw methodNotAllowed(r, 'GET');
+      fn();
+    }
+  };
+}
+
+async function infer(ctx: ServingContext, req: IncomingMessage, res: ServerResponse, started: number): Promise<void> {
+  const labels = { model: ctx.model.name, version: ctx.model.version };
+  const phase = ctx.phase();
+  if (phase === 'draining') throw new MeridianError('SHUTTING_DOWN', 'the server is shutting down; send the request to another replica');
+  const sig = ctx.signature();
+  const batcher = ctx.batcher();
+  if (phase !== 'ready' || sig === undefined || batcher === undefined) throw notReady();
+  ctx.metrics.inFlight.inc(labels);
+  try {
+    const body = await readBody(req, ctx.maxBodyBytes);
+    const request = parseInferRequest(parseJsonBody(body), sig);
+    const outcome: InferOutcome = await batcher.submit(request);
+    sendJson(res, 200, {
+      model_name: ctx.model.name,
+      model_version: ctx.model.version,
+      ...(request.id !== undefined ? { id: request.id } : {}),
+      outputs: outcome.outputs.map((o) => ({ name: o.name, datatype: o.datatype, shape: o.shape, data: toJsonValues(o.datatype, o.data) })),
+    });
+    ctx.metrics.requests.inc({ ...labels, status: '200' });
+    ctx.metrics.requestDuration.observe(labels, (performance.now() - started) / 1000);
+    ctx.metrics.queueDuration.observe(labels, outcome.queueMs / 1000);
+  } finally {
+    ctx.metrics.inFlight.dec(labels);
+  }
+}
+
+function checkModel(ctx: ServingContext, name: string, version: string | undefined): void {
+  if (name !== ctx.model.name) throw new MeridianError('MODEL_NOT_FOUND', `unknown model "${name}"; this server serves "${ctx.model.name}"`);
+  if (version !== undefined && version !== ctx.model.version) {
+    throw new MeridianError('MODEL_NOT_FOUND', `model "${name}" has no version "${version}"; this server serves version "${ctx.model.version}"`);
+  }
+}
+
+function notReady(): MeridianError {
+  return new MeridianError('MODEL_NOT_READY', 'the model is still loading and warming up; retry in a moment');
+}
+
+function methodNotAllowed(req: IncomingMessage, allowed: string): MeridianError {
+  return new MeridianError('METHOD_NOT_ALLOWED', `method ${req.method ?? '?'} is not allowed here; use ${allowed}`);
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new MeridianError('BAD_REQUEST', `the path segment "${s}" is not valid percent-encoding`);
+  }
+}
