@@ -58,7 +58,7 @@ export class WorkerPool {
     const started = await Promise.allSettled(Array.from({ length: count }, () => spawn(init)));
     const failed = started.find((r) => r.status === 'rejected');
     if (failed !== undefined) {
-      await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.worker.terminate() : undefined)));
+      await Promise.all(started.flatMap((r) => (r.status === 'fulfilled' ? [r.value.worker.terminate()] : [])));
       throw failed.reason;
     }
     const ok = started.map((r) => (r as PromiseFulfilledResult<{ worker: Worker; signature: ModelSignature }>).value);

@@ -1,7 +1,7 @@
 export interface JsonResponse {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
+  body: any; // test assertions read arbitrary JSON
 }
 
 export async function getJson(url: string): Promise<JsonResponse> {

@@ -20,7 +20,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = process.env): 
   const events: Record<string, unknown>[] = [];
   const stderr: string[] = [];
   const waiters: { event: string; resolve: (e: Record<string, unknown>) => void }[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
     let e: Record<string, unknown>;
     try {
       e = JSON.parse(line) as Record<string, unknown>;
@@ -33,7 +33,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = process.env): 
       w.resolve(e);
     }
   });
-  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
+  createInterface({ input: child.stderr }).on('line', (l) => stderr.push(l));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {
       live.delete(child);
