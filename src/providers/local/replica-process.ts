@@ -2,9 +2,10 @@
 // The process writes its JSON log lines to a file (not a pipe), so it keeps running — and can be
 // adopted — if the control plane that started it dies.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MeridianError } from '../../core/errors.js';
+import { followJsonLog } from '../../core/log-follow.js';
 
 export interface ReplicaSpawnOptions {
   /** argv prefix that runs `meridian`, e.g. [process.execPath, '/…/dist/src/bin/meridian.js']. */
@@ -50,7 +51,13 @@ export async function spawnReplica(o: ReplicaSpawnOptions): Promise<SpawnedRepli
   child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new MeridianError('PROVISION_FAILED', `could not start a model server for ${o.model}:${o.version} in ${o.region}`);
-  const port = await waitForReady(o.logFile, exited, o.readyTimeoutMs, pid).catch((e: unknown) => {
+  const port = await followJsonLog(o.logFile, {
+    until: (e) => (e.event === 'server.ready' && e.pid === pid && typeof e.port === 'number' ? e.port : undefined),
+    exited,
+    timeoutMs: o.readyTimeoutMs,
+    waitingFor: 'the model server was ready',
+    errorCode: 'PROVISION_FAILED',
+  }).catch((e: unknown) => {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -59,60 +66,6 @@ export async function spawnReplica(o: ReplicaSpawnOptions): Promise<SpawnedRepli
     throw e;
   });
   return { pid, port, exited };
-}
-
-/** Follows the log file until the server.ready line of this pid, the process exiting, or the timeout. */
-async function waitForReady(logFile: string, exited: Promise<number | null>, timeoutMs: number, pid: number): Promise<number> {
-  let exitCode: number | null | undefined;
-  void exited.then((c) => (exitCode = c));
-  const fd = openSync(logFile, 'r');
-  const buf = Buffer.alloc(64 * 1024);
-  let offset = 0;
-  let pending = '';
-  const tail: string[] = [];
-  const deadline = performance.now() + timeoutMs;
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, offset);
-      if (n > 0) {
-        offset += n;
-        pending += buf.subarray(0, n).toString('utf8');
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) {
-          tail.push(line);
-          if (tail.length > 20) tail.shift();
-          const port = readyPort(line, pid);
-          if (port !== undefined) return port;
-        }
-        continue;
-      }
-      if (exitCode !== undefined) {
-        throw new MeridianError('PROVISION_FAILED', `model server exited (code ${exitCode}) before it was ready: ${lastError(tail)}`, { logFile });
-      }
-      if (performance.now() > deadline) {
-        throw new MeridianError('PROVISION_FAILED', `model server not ready after ${timeoutMs} ms; see ${logFile}`, { logFile });
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function readyPort(line: string, pid: number): number | undefined {
-  if (!line.includes('"server.ready"')) return undefined;
-  try {
-    const e = JSON.parse(line) as { event?: string; port?: number; pid?: number };
-    return e.event === 'server.ready' && e.pid === pid ? e.port : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function lastError(tail: string[]): string {
-  const lines = tail.filter((l) => l.trim() !== '');
-  return lines.slice(-3).join(' | ') || 'no output';
 }
 
 /** True if a process with this pid exists (it may be stopped). */
