@@ -11,6 +11,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   serve: { summary: 'run one model server (Open Inference Protocol v2 REST)', load: () => import('./serve.js') },
   up: { summary: 'start the local multi-region environment', load: () => import('./up.js') },
   down: { summary: 'stop the local environment started by `meridian up --detach`', load: () => import('./down.js') },
+  'control-plane': { summary: '(internal) the control-plane process that `meridian up` starts', load: () => import('./control-plane.js') },
 };
 
 function usage(): string {

@@ -23,3 +23,23 @@ export const SERVING_DEFAULTS = {
   /** SIGTERM waits this long for in-flight requests; Kubernetes' default grace period is 30 s. */
   drainTimeoutMs: 25_000,
 } as const;
+
+/** The local environment (`meridian up`). */
+export const LOCAL_DEFAULTS = {
+  /** One region per continent the demo's users most often sit on: shows latency routing and failover. */
+  regions: ['us-east-1', 'eu-west-1', 'ap-southeast-1'],
+  /** Two replicas per region: one zone can fail without the region going dark. */
+  replicasPerRegion: 2,
+  /** One inference thread per replica: many replicas share a small machine. */
+  workersPerReplica: 1,
+  /** The demo's edge, where its router "runs" for the latency emulation. */
+  edge: 'new-york',
+  /** A replica that is not ready in a minute will not be: fail the provision. */
+  replicaReadyTimeoutMs: 60_000,
+  /** Longest a stopping replica may drain before SIGKILL; under the serving drain timeout plus margin. */
+  replicaStopTimeoutMs: 30_000,
+  /** How long `meridian up` waits for the whole environment. */
+  upTimeoutMs: 180_000,
+  /** Copies whose digest does not match are retried this many times in all. */
+  artifactCopyAttempts: 3,
+} as const;

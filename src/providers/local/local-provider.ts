@@ -70,6 +70,7 @@ export class LocalProvider implements ComputeProvider {
   status(filter: { region?: string; model?: string; version?: string } = {}): ReplicaStatus[] {
     return this.records
       .filter((r) => (filter.region === undefined || r.region === filter.region) && (filter.model === undefined || r.model === filter.model) && (filter.version === undefined || r.version === filter.version))
+      .sort((a, b) => a.region.localeCompare(b.region) || a.model.localeCompare(b.model) || a.version.localeCompare(b.version) || a.index - b.index)
       .map((r) => this.toStatus(r));
   }
 
