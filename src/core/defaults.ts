@@ -43,3 +43,19 @@ export const LOCAL_DEFAULTS = {
   /** Copies whose digest does not match are retried this many times in all. */
   artifactCopyAttempts: 3,
 } as const;
+
+/** Rollouts (`meridian deploy`). */
+export const ROLLOUT_DEFAULTS = {
+  /** Two replicas per region: one zone can fail without the region going dark. */
+  replicas: 2,
+  /** One region at a time, as in the seeds' step-by-step flow; --parallel raises it. */
+  parallel: 1,
+  /** Halt keeps verified regions serving and touches nothing else: the least surprising choice. */
+  onFailure: 'halt' as const,
+  /** A smoke test, not a benchmark: it catches a server that is broken or badly slow, with room
+   *  for a machine busy starting other regions. */
+  latencyP99BudgetMs: 500,
+  latencyRequests: 20,
+  /** Golden outputs must match what the registry computed at push time, float noise aside. */
+  goldenTolerance: { abs: 1e-5, rel: 1e-4 },
+};

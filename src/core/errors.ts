@@ -22,10 +22,29 @@ export type ErrorCode =
   | 'METHOD_NOT_ALLOWED'
   // models / artifacts
   | 'MODEL_LOAD_FAILED'
+  | 'MODEL_INVALID'
   | 'ARTIFACT_DIGEST_MISMATCH'
+  | 'ARTIFACT_MISSING'
   // providers
   | 'PROVISION_FAILED'
-  | 'REPLICA_NOT_FOUND';
+  | 'REPLICA_NOT_FOUND'
+  // control plane: registry and rollouts
+  | 'MODEL_VERSION_UNKNOWN'
+  | 'VERSION_CONFLICT'
+  | 'RESIDENCY_VIOLATION'
+  | 'ROLLOUT_IN_PROGRESS'
+  | 'NO_PREVIOUS_VERSION'
+  | 'VERIFICATION_FAILED'
+  | 'REGION_DOWN'
+  // control-plane API and its clients
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  /** The CLI has no control plane to talk to: no client config and no MERIDIAN_API_URL. */
+  | 'CLIENT_NOT_CONFIGURED'
+  /** The control plane could not be reached (connection refused, reset, DNS). */
+  | 'UNAVAILABLE';
 
 export class MeridianError extends Error {
   override readonly name: string = 'MeridianError';
@@ -46,6 +65,7 @@ export function isMeridianError(e: unknown, code?: ErrorCode): e is MeridianErro
 export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case 'MODEL_NOT_FOUND':
+    case 'MODEL_VERSION_UNKNOWN':
     case 'NOT_FOUND':
     case 'REPLICA_NOT_FOUND':
       return 404;
@@ -55,8 +75,25 @@ export function httpStatusOf(code: ErrorCode): number {
       return 503;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    // The request is fine but the state it meets is not (e.g. a token name already taken).
+    case 'CONFLICT':
+      return 409;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
+    // Well-formed but refused by policy (RFC 9110 §15.5.21): the model may not run in those regions.
+    case 'RESIDENCY_VIOLATION':
+      return 422;
+    case 'UNAVAILABLE':
+      return 503;
     case 'METHOD_NOT_ALLOWED':
       return 405;
+    case 'VERSION_CONFLICT':
+    case 'ROLLOUT_IN_PROGRESS':
+      return 409;
     case 'UNSUPPORTED':
       return 501;
     case 'INTERNAL':

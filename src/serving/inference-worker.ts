@@ -1,7 +1,8 @@
 // Worker-thread entry: owns one onnxruntime session and runs whatever batches it is sent.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { datatypeOfOrt, type OrtType, type TypedData } from './datatypes.js';
+import { tensorSpecOfOrt } from '../core/tensors.js';
+import type { OrtType, TypedData } from './datatypes.js';
 import type { TensorSpec } from './signature.js';
 import type { RunMessage, WireTensor, WorkerInit, WorkerReply } from './worker-protocol.js';
 
@@ -14,12 +15,9 @@ function post(m: WorkerReply): void {
 }
 
 function specOf(m: ort.InferenceSession.ValueMetadata): TensorSpec {
-  if (!m.isTensor) throw new Error(`"${m.name}" is not a tensor; only tensor inputs and outputs can be served`);
-  const datatype = datatypeOfOrt(m.type);
-  if (datatype === undefined) throw new Error(`"${m.name}" has element type ${m.type}, which this server does not support`);
-  // Symbolic dimensions ("batch") and unknown ones come back as strings or negatives: OIP says -1.
-  const shape = m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : -1));
-  return { name: m.name, datatype, shape };
+  const spec = tensorSpecOfOrt(m);
+  if (typeof spec === 'string') throw new Error(spec);
+  return spec;
 }
 
 async function load(): Promise<ort.InferenceSession> {

@@ -1,0 +1,159 @@
+// The control plane: ControlPlaneService over the store, the registry, the provider and the
+// reconciler. It runs each active rollout in the background and resumes unfinished ones on start.
+import type { BlobStore } from '../artifacts/blob-store.js';
+import type { CreatedToken, DeployRequest, EventRecord, ModelStatus, ModelVersionInfo, PushResult, RegionInfo, Role, Rollout, TokenInfo } from '../core/domain.js';
+import { MeridianError, messageOf } from '../core/errors.js';
+import type { RegionCatalog } from '../config/regions/catalog.js';
+import type { ModelVersionRecord } from '../store/models-repo.js';
+import type { ReconcilerDeps } from './ports.js';
+import { Reconciler } from './reconciler.js';
+import { planDeploy } from './deploy-plan.js';
+import { checkName, pushModel } from './model-registry.js';
+import type { ControlPlaneService, EventQuery, Principal, RollbackRequest } from './service.js';
+import { modelStatus, type TrafficShares } from './status.js';
+import { wavesOf } from './waves.js';
+
+export interface ControlPlaneOptions extends ReconcilerDeps {
+  catalog: RegionCatalog;
+  blobs: BlobStore;
+  /** Observed share of each model's traffic per region (from the routers). */
+  trafficShares: TrafficShares;
+}
+
+function info(v: ModelVersionRecord): ModelVersionInfo {
+  const { golden: _golden, ...rest } = v;
+  return rest;
+}
+
+export class ControlPlane implements ControlPlaneService {
+  private readonly reconciler: Reconciler;
+  private readonly running = new Map<number, Promise<unknown>>();
+  private readonly abort = new AbortController();
+
+  constructor(private readonly o: ControlPlaneOptions) {
+    this.reconciler = new Reconciler(o);
+  }
+
+  /** Resumes every rollout a previous control plane left unfinished. */
+  async start(): Promise<void> {
+    await this.o.republish();
+    for (const r of await this.o.store.rollouts.active()) this.drive(r.id);
+  }
+
+  /** Stops driving rollouts (they resume on the next start) and waits for in-flight steps to end. */
+  async stop(): Promise<void> {
+    this.abort.abort(new MeridianError('SHUTTING_DOWN', 'control plane stopping'));
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Waits until a rollout driven by this process finishes (tests, benchmarks). */
+  async settled(id: number): Promise<Rollout> {
+    await this.running.get(id);
+    return this.getRollout(id);
+  }
+
+  private drive(id: number): void {
+    if (this.running.has(id)) return;
+    const p = this.reconciler
+      .run(id, this.abort.signal)
+      .catch((e: unknown) => {
+        if (!this.abort.signal.aborted) this.o.logger.log('error', 'rollout.reconcile_failed', { rolloutId: id, error: messageOf(e) });
+      })
+      .finally(() => this.running.delete(id));
+    this.running.set(id, p);
+  }
+
+  async authenticate(token: string): Promise<Principal | undefined> {
+    const t = await this.o.store.tokens.find(token);
+    return t === undefined ? undefined : { name: t.name, role: t.role };
+  }
+
+  regions(): RegionInfo[] {
+    return this.o.catalog.all().map((r) => ({ code: r.code, provider: r.provider, city: r.city, country: r.country, continent: r.continent, jurisdiction: r.jurisdiction, latitude: r.latitude, longitude: r.longitude, zones: [...r.zones] }));
+  }
+
+  async pushModel(model: string, version: string, bytes: Uint8Array, residency: string[] | null, by: Principal): Promise<PushResult> {
+    const r = await pushModel(this.o.store, this.o.blobs, model, version, bytes, residency, by.name);
+    return { created: r.created, version: info(r.version as ModelVersionRecord) };
+  }
+
+  async listModels(model?: string): Promise<ModelVersionInfo[]> {
+    return (await this.o.store.models.list(model)).map(info);
+  }
+
+  async deploy(model: string, req: DeployRequest, by: Principal): Promise<Rollout> {
+    checkName('model', model);
+    await this.refuseIfBusy(model);
+    const plan = await planDeploy(this.o.store, this.o.catalog, model, req);
+    const current = await this.currentVersion(model);
+    const r = await this.o.store.rollouts.create({ model, kind: 'deploy', fromVersion: current, toVersion: plan.version.version, onFailure: plan.onFailure, waves: plan.waves, replicas: plan.replicas, previous: plan.previous }, by.name);
+    this.drive(r.id);
+    return r;
+  }
+
+  async rollback(model: string, req: RollbackRequest, by: Principal): Promise<Rollout> {
+    checkName('model', model);
+    await this.refuseIfBusy(model);
+    const current = await this.currentVersion(model);
+    if (current === null) throw new MeridianError('NO_PREVIOUS_VERSION', `model "${model}" is not deployed anywhere; nothing to roll back`);
+    const last = (await this.o.store.rollouts.list(model)).find((r) => r.toVersion === current && r.kind === 'deploy' && (r.status === 'succeeded' || r.status === 'halted'));
+    const target = last?.fromVersion ?? null;
+    if (target === null || target === current) throw new MeridianError('NO_PREVIOUS_VERSION', `${model}:${current} has no previous version to return to`);
+    const onCurrent = (await this.o.store.rollouts.placements(model)).filter((p) => p.version === current).map((p) => p.region);
+    const regions = req.regions ?? onCurrent;
+    const plan = await planDeploy(this.o.store, this.o.catalog, model, { version: target, regions, parallel: req.parallel ?? Math.max(1, regions.length), onFailure: req.onFailure ?? 'halt', replicas: last?.replicas });
+    const r = await this.o.store.rollouts.create({ model, kind: 'rollback', fromVersion: current, toVersion: target, onFailure: plan.onFailure, waves: plan.waves, replicas: plan.replicas, previous: plan.previous }, by.name);
+    this.drive(r.id);
+    return r;
+  }
+
+  async getRollout(id: number): Promise<Rollout> {
+    const r = await this.o.store.rollouts.get(id);
+    if (r === undefined) throw new MeridianError('NOT_FOUND', `rollout ${id} does not exist; \`meridian history MODEL\` lists rollouts`);
+    return r;
+  }
+
+  history(model: string): Promise<Rollout[]> {
+    return this.o.store.rollouts.list(model);
+  }
+
+  async status(model?: string): Promise<ModelStatus[]> {
+    const models = model !== undefined ? [model] : [...new Set((await this.o.store.models.list()).map((m) => m.model))];
+    if (model !== undefined && (await this.o.store.models.versionsOf(model)).length === 0) throw new MeridianError('MODEL_NOT_FOUND', `unknown model "${model}"`);
+    return Promise.all(models.map((m) => modelStatus(this.o, m)));
+  }
+
+  events(q: EventQuery): Promise<EventRecord[]> {
+    return this.o.store.events.list(q);
+  }
+
+  subscribe(fn: (e: EventRecord) => void): () => void {
+    return this.o.store.events.subscribe(fn);
+  }
+
+  createToken(name: string, role: Role, by: Principal): Promise<CreatedToken> {
+    return this.o.store.tokens.create(name, role, by.name);
+  }
+
+  listTokens(): Promise<TokenInfo[]> {
+    return this.o.store.tokens.list();
+  }
+
+  async revokeToken(id: number, by: Principal): Promise<void> {
+    if (!(await this.o.store.tokens.revoke(id, by.name))) throw new MeridianError('NOT_FOUND', `no active token with id ${id}`);
+  }
+
+  private async refuseIfBusy(model: string): Promise<void> {
+    const active = (await this.o.store.rollouts.active()).find((r) => r.model === model);
+    if (active !== undefined) throw new MeridianError('ROLLOUT_IN_PROGRESS', `rollout ${active.id} of ${model} (→ ${active.toVersion}) is still running; wait for it or follow it with \`meridian events -f --model ${model}\``);
+  }
+
+  /** The version most regions serve, or null when the model runs nowhere. */
+  private async currentVersion(model: string): Promise<string | null> {
+    const counts = new Map<string, number>();
+    for (const p of await this.o.store.rollouts.placements(model)) counts.set(p.version, (counts.get(p.version) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  }
+}
+
+export { wavesOf };

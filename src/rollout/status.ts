@@ -1,0 +1,50 @@
+// `meridian status`: per region, the version, phase, replicas ready, health and traffic share.
+import type { ModelStatus, RegionHealth, RegionStatus } from '../core/domain.js';
+import { isTerminalRegionPhase } from '../core/domain.js';
+import type { ComputeProvider } from '../providers/compute-provider.js';
+import type { Store } from '../store/store.js';
+
+/** Observed share of a model's requests per region over a recent window; {} when idle. */
+export type TrafficShares = (model: string) => Record<string, number>;
+
+export async function modelStatus(o: { store: Store; provider: ComputeProvider; trafficShares: TrafficShares }, model: string): Promise<ModelStatus> {
+  const placements = await o.store.rollouts.placements(model);
+  const rollouts = await o.store.rollouts.list(model);
+  const active = rollouts.find((r) => r.status === 'pending' || r.status === 'running');
+  const shares = o.trafficShares(model);
+  const regions = new Map<string, RegionStatus>();
+  for (const p of placements) {
+    const replicas = o.provider.status({ region: p.region, model, version: p.version });
+    const ready = replicas.filter((r) => r.phase === 'running').length;
+    regions.set(p.region, { region: p.region, version: p.version, phase: 'serving', replicasReady: ready, replicasDesired: p.replicas, health: health(ready, p.replicas), trafficShare: shares[p.region] ?? 0 });
+  }
+  // Regions a running rollout is working on show its phase.
+  for (const x of active?.regions ?? []) {
+    if (isTerminalRegionPhase(x.phase) && regions.has(x.region)) continue;
+    const existing = regions.get(x.region);
+    const replicas = o.provider.status({ region: x.region, model, version: active!.toVersion }).filter((r) => r.phase === 'running').length;
+    regions.set(x.region, {
+      region: x.region,
+      version: existing?.version ?? active!.toVersion,
+      phase: `${x.phase} ${active!.toVersion}`,
+      replicasReady: existing?.replicasReady ?? replicas,
+      replicasDesired: existing?.replicasDesired ?? active!.replicas,
+      health: existing?.health ?? 'unknown',
+      trafficShare: existing?.trafficShare ?? 0,
+    });
+  }
+  const last = rollouts.find((r) => r.status === 'succeeded' || r.status === 'halted');
+  const current = placements[0]?.version ?? null;
+  return {
+    model,
+    currentVersion: current,
+    previousVersion: last?.toVersion === current ? last.fromVersion : null,
+    regions: [...regions.values()].sort((a, b) => a.region.localeCompare(b.region)),
+    activeRollout: active?.id ?? null,
+  };
+}
+
+function health(ready: number, desired: number): RegionHealth {
+  if (ready === 0) return 'down';
+  return ready >= desired ? 'healthy' : 'degraded';
+}
