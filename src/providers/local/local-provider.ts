@@ -29,8 +29,14 @@ export class LocalProvider implements ComputeProvider {
 
   constructor(private readonly o: LocalProviderOptions) {
     this.stateFile = join(o.dataDir, 'provider', 'replicas.json');
-    // Adopt what a previous control plane left running; forget the dead and the impostors.
-    this.records = readRecords(this.stateFile).filter((r) => isAlive(r.pid) && isSameProcess(r));
+    // Adopt what a previous control plane left running; forget the dead and the impostors. A
+    // replica recorded before it reported its port was mid-start: stop it, provisioning restarts it.
+    const live = readRecords(this.stateFile).filter((r) => isAlive(r.pid) && isSameProcess(r));
+    for (const r of live.filter((x) => x.port === 0)) {
+      signal(r.pid, 'SIGCONT');
+      signal(r.pid, 'SIGKILL');
+    }
+    this.records = live.filter((r) => r.port !== 0);
     this.save();
   }
 
@@ -126,7 +132,7 @@ export class LocalProvider implements ComputeProvider {
     try {
       const zone = region.zones[index % region.zones.length]!;
       const logFile = join(this.o.dataDir, 'provider', 'logs', region.code, `${req.model}-${req.version}-${index}.log`);
-      const p = await spawnReplica({
+      const p = spawnReplica({
         command: this.o.command,
         artifactPath: req.artifactPath,
         model: req.model,
@@ -137,8 +143,17 @@ export class LocalProvider implements ComputeProvider {
         workers: this.o.workersPerReplica,
         readyTimeoutMs: this.o.readyTimeoutMs,
       });
-      const rec: ReplicaRecord = { id, region: region.code, zone, model: req.model, version: req.version, index, pid: p.pid, port: p.port, artifactPath: req.artifactPath, logFile, frozen: false };
+      // Recorded before it is ready (port 0): if we die while waiting, the next provider finds
+      // the process and replaces it instead of leaving an orphan.
+      const rec: ReplicaRecord = { id, region: region.code, zone, model: req.model, version: req.version, index, pid: p.pid, port: 0, artifactPath: req.artifactPath, logFile, frozen: false };
       this.records.push(rec);
+      this.save();
+      try {
+        rec.port = await p.ready;
+      } catch (e) {
+        this.forget(rec);
+        throw e;
+      }
       this.save();
       return rec;
     } finally {
@@ -165,6 +180,7 @@ export class LocalProvider implements ComputeProvider {
 
   private phaseOf(r: ReplicaRecord): ReplicaPhase {
     if (!isAlive(r.pid)) return 'crashed';
+    if (r.port === 0) return 'starting';
     return r.frozen ? 'frozen' : 'running';
   }
 

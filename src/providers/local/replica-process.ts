@@ -22,12 +22,17 @@ export interface ReplicaSpawnOptions {
 
 export interface SpawnedReplica {
   pid: number;
-  port: number;
+  /** Resolves with the port once the server reports ready; rejects (after killing it) otherwise. */
+  ready: Promise<number>;
   /** Resolves when the process exits (only for processes this provider instance started). */
   exited: Promise<number | null>;
 }
 
-export async function spawnReplica(o: ReplicaSpawnOptions): Promise<SpawnedReplica> {
+/**
+ * Starts the process and returns at once with its pid, so the caller can record it before
+ * waiting: a supervisor that dies during the wait must still find — and clean up — this process.
+ */
+export function spawnReplica(o: ReplicaSpawnOptions): SpawnedReplica {
   mkdirSync(dirname(o.logFile), { recursive: true });
   const fd = openSync(o.logFile, 'a');
   const [exe, ...prefix] = o.command;
@@ -51,7 +56,7 @@ export async function spawnReplica(o: ReplicaSpawnOptions): Promise<SpawnedRepli
   child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new MeridianError('PROVISION_FAILED', `could not start a model server for ${o.model}:${o.version} in ${o.region}`);
-  const port = await followJsonLog(o.logFile, {
+  const ready = followJsonLog(o.logFile, {
     until: (e) => (e.event === 'server.ready' && e.pid === pid && typeof e.port === 'number' ? e.port : undefined),
     exited,
     timeoutMs: o.readyTimeoutMs,
@@ -65,7 +70,7 @@ export async function spawnReplica(o: ReplicaSpawnOptions): Promise<SpawnedRepli
     }
     throw e;
   });
-  return { pid, port, exited };
+  return { pid, ready, exited };
 }
 
 /** True if a process with this pid exists (it may be stopped). */
