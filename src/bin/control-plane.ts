@@ -1,65 +1,57 @@
-// `meridian control-plane`: the control-plane process that `meridian up` starts. Composition root
-// for the local environment: region catalog, local provider, artifact stores, the router
-// placeholder. For now it deploys the demo model to every region at start; the rollout issue
-// replaces that with the durable API-driven reconciler.
-import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// `meridian control-plane`: the control-plane process that `meridian up` starts. It owns the
+// store, the local regions (through the local provider), the API and the local router; on start
+// it restores every region to its recorded placement and resumes unfinished rollouts.
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { RegionArtifactStore } from '../artifacts/region-store.js';
+import { createApiServer } from '../api/server.js';
 import { LOCAL_DEFAULTS as L, SERVING_DEFAULTS } from '../core/defaults.js';
+import { isTerminalRollout } from '../core/domain.js';
 import { MeridianError, messageOf } from '../core/errors.js';
-import { sendJson } from '../core/http.js';
-import { jsonLogger } from '../core/log.js';
+import { jsonLogger, type Logger } from '../core/log.js';
 import { intFlag, parseFlags, requireFlag } from '../config/flags.js';
 import { parseRegionList } from '../config/region-list.js';
 import { loadRegionCatalog } from '../config/regions/catalog.js';
 import { requireEdge } from '../config/regions/edges.js';
 import { ensureExampleModels } from '../examples/index.js';
-import { LocalProvider } from '../providers/local/local-provider.js';
 import { createNetworkEmulator } from '../providers/local/network-emulation.js';
-import { createPlaceholderRouter, type RouteEndpoint } from '../router/placeholder-router.js';
+import type { ControlPlane } from '../rollout/control-plane.js';
+import { createPlaceholderRouter } from '../router/placeholder-router.js';
+import { TrafficStats } from '../router/traffic-stats.js';
+import { composeLocalControlPlane, type LocalControlPlane } from './compose-local.js';
 
-const DEMO = { model: 'iris', key: 'iris-v2' } as const;
+const DEMO_ACTOR = { name: 'meridian up', role: 'admin' as const };
 
 export async function main(argv: string[]): Promise<number> {
   const { values: f } = parseFlags(argv, {
     'data-dir': { type: 'string' },
-    regions: { type: 'string' },
+    'seed-demo': { type: 'string' },
     replicas: { type: 'string' },
     edge: { type: 'string' },
     'no-latency-emulation': { type: 'boolean' },
   });
   const dataDir = requireFlag('data-dir', f['data-dir'], 'the directory for state, logs and artifacts');
   const catalog = loadRegionCatalog();
-  const regions = parseRegionList(f.regions ?? L.regions.join(','), catalog);
+  const demoRegions = f['seed-demo'] === undefined ? undefined : parseRegionList(f['seed-demo'], catalog, [], 'seed-demo');
   const replicas = intFlag('replicas', f.replicas, L.replicasPerRegion, 1, 16);
   const edge = requireEdge(f.edge ?? L.edge);
   const token = process.env.MERIDIAN_TOKEN;
   if (token === undefined || token.length < 16) throw new MeridianError('USAGE', 'MERIDIAN_TOKEN must hold the admin token (16+ characters); `meridian up` sets it');
   const logger = jsonLogger({ component: 'control-plane' });
 
-  const provider = new LocalProvider({
-    dataDir,
-    command: [process.execPath, fileURLToPath(new URL('./meridian.js', import.meta.url))],
-    region: (c) => catalog.require(c),
-    workersPerReplica: L.workersPerReplica,
-    readyTimeoutMs: L.replicaReadyTimeoutMs,
-    stopTimeoutMs: L.replicaStopTimeoutMs,
-  });
-  const emulator = createNetworkEmulator({ enabled: f['no-latency-emulation'] !== true, catalog });
-  const endpoints = (): RouteEndpoint[] => provider.status().filter((r) => r.phase === 'running').map((r) => ({ region: r.region, model: r.model, version: r.version, url: r.url }));
-
-  let stopping = false;
+  const stats = new TrafficStats();
+  let env: LocalControlPlane | undefined;
   const servers: Server[] = [];
+  let stopping = false;
   const shutdown = async (why: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.log('info', 'control-plane.stopping', { why });
     for (const s of servers) s.closeAllConnections();
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-    await provider.close();
+    await env?.close();
+    await env?.provider.close();
     logger.log('info', 'control-plane.stopped', {});
   };
   const done = new Promise<number>((resolve) => {
@@ -69,29 +61,20 @@ export async function main(argv: string[]): Promise<number> {
   });
 
   try {
-    const { manifest } = await ensureExampleModels(join(dataDir, 'models'));
-    const demo = manifest.models[DEMO.key];
-    await Promise.all(
-      regions.map(async (region) => {
-        const started = performance.now();
-        logger.log('info', 'region.replicating', { region, model: DEMO.model, version: demo.version, digest: demo.sha256 });
-        const store = new RegionArtifactStore(join(dataDir, 'regions', region, 'artifacts'));
-        const artifact = await store.put(join(dataDir, 'models', demo.file), demo.sha256, { maxAttempts: L.artifactCopyAttempts });
-        logger.log('info', 'region.provisioning', { region, model: DEMO.model, version: demo.version, replicas });
-        const rs = await provider.provision({ region, model: DEMO.model, version: demo.version, artifactPath: artifact, replicas });
-        logger.log('info', 'region.ready', { region, ms: Math.round(performance.now() - started), replicas: rs.map((r) => ({ zone: r.zone, url: r.url })) });
-      }),
-    );
-    const api = await listen(apiHandler(token, () => ({ regions, replicas: provider.status() })));
-    const router = await listen(createPlaceholderRouter({ edge, endpoints, emulator, maxBodyBytes: SERVING_DEFAULTS.maxBodyBytes }));
+    env = await composeLocalControlPlane({ dataDir, logger, trafficShares: (m) => stats.shares(m) });
+    // Every state change is an event; the log carries them too, for `meridian up`'s progress.
+    env.store.events.subscribe((e) => logger.log('info', e.kind, { ...e, event: e.kind, eventId: e.id }));
+    await env.store.tokens.ensure(token, 'admin (meridian up)', 'admin', 'meridian up');
+    await env.controlPlane.start();
+    const api = createApiServer(env.controlPlane, { logger });
+    const emulator = createNetworkEmulator({ enabled: f['no-latency-emulation'] !== true, catalog });
+    const traffic = env.traffic;
+    const routerHandler = createPlaceholderRouter({ edge, table: () => traffic.current(), emulator, maxBodyBytes: SERVING_DEFAULTS.maxBodyBytes, stats });
+    const router = createServer((req, res) => void routerHandler(req, res));
     servers.push(api, router);
-    logger.log('info', 'control-plane.ready', {
-      apiUrl: urlOf(api),
-      routerUrl: urlOf(router),
-      edge: edge.name,
-      latencyEmulation: emulator.enabled,
-      regions: regions.map((r) => ({ region: r, oneWayDelayMs: Math.round(emulator.oneWayDelayMs(edge, r) * 10) / 10, replicas: provider.status({ region: r }).map((x) => ({ zone: x.zone, url: x.url })) })),
-    });
+    await Promise.all(servers.map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
+    logger.log('info', 'control-plane.ready', { apiUrl: urlOf(api), routerUrl: urlOf(router), edge: edge.name, latencyEmulation: emulator.enabled, pid: process.pid });
+    if (demoRegions !== undefined) await seedDemo(env, dataDir, demoRegions, replicas, logger, (r) => Math.round(emulator.oneWayDelayMs(edge, r) * 10) / 10);
   } catch (e) {
     logger.log('error', 'control-plane.failed', { error: messageOf(e) });
     await shutdown('start failed');
@@ -100,25 +83,32 @@ export async function main(argv: string[]): Promise<number> {
   return done;
 }
 
-function listen(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void): Promise<Server> {
-  const server = createServer((req, res) => void handler(req, res));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 function urlOf(s: Server): string {
   return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 }
 
-/** The control plane's API, minimal until the rollout issue: health and what runs where. */
-function apiHandler(token: string, state: () => unknown) {
-  const expected = Buffer.from(`Bearer ${token}`);
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    if (req.url === '/healthz') return sendJson(res, 200, { ok: true });
-    const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return sendJson(res, 401, { error: 'missing or invalid bearer token; use the token in $MERIDIAN_HOME/config.json' });
-    }
-    if (req.url === '/api/v1/status') return sendJson(res, 200, state());
-    sendJson(res, 404, { error: `no API endpoint at ${req.url ?? '/'}` });
-  };
+/**
+ * The demo `meridian up` shows: push the example iris model (v1 and v2) and deploy iris:v2 to the
+ * chosen regions — the same path as `meridian models push` and `meridian deploy`. Skipped for
+ * regions that already serve iris (a restart restores them from the store instead).
+ */
+async function seedDemo(env: LocalControlPlane, dataDir: string, regions: string[], replicas: number, logger: Logger, delayMs: (region: string) => number): Promise<void> {
+  const cp: ControlPlane = env.controlPlane;
+  const { manifest } = await ensureExampleModels(join(dataDir, 'models'));
+  for (const key of ['iris-v1', 'iris-v2'] as const) {
+    const m = manifest.models[key];
+    await cp.pushModel(m.model, m.version, readFileSync(join(dataDir, 'models', m.file)), null, DEMO_ACTOR);
+  }
+  const placed = new Set((await env.store.rollouts.placements('iris')).map((p) => p.region));
+  const missing = regions.filter((r) => !placed.has(r));
+  let status = 'succeeded';
+  if (missing.length > 0) {
+    const r = await cp.deploy('iris', { version: manifest.models['iris-v2'].version, regions: missing, parallel: missing.length, replicas }, DEMO_ACTOR);
+    const end = await cp.settled(r.id);
+    status = isTerminalRollout(end.status) ? end.status : 'interrupted';
+  }
+  logger.log('info', 'demo.ready', {
+    status,
+    regions: regions.map((r) => ({ region: r, oneWayDelayMs: delayMs(r), replicas: env.provider.status({ region: r, model: 'iris' }).map((x) => ({ zone: x.zone, url: x.url, version: x.version })) })),
+  });
 }

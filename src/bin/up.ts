@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
   writeFileSync(logFile, '');
   const fd = openSync(logFile, 'a');
   const token = randomBytes(24).toString('base64url');
-  const args = ['control-plane', '--data-dir', dataDir, '--regions', regions.join(','), '--replicas', String(replicas), '--edge', edge];
+  const args = ['control-plane', '--data-dir', dataDir, '--seed-demo', regions.join(','), '--replicas', String(replicas), '--edge', edge];
   if (f['no-latency-emulation'] === true) args.push('--no-latency-emulation');
   const child = spawn(process.execPath, [fileURLToPath(new URL('./meridian.js', import.meta.url)), ...args], {
     stdio: ['ignore', fd, fd],
@@ -95,9 +95,20 @@ export async function main(argv: string[]): Promise<number> {
   console.log(`Starting Meridian locally: ${regions.length} region(s), ${replicas} replica(s) each; data in ${dataDir}`);
   const t0 = performance.now();
   let ready: Record<string, unknown>;
+  let plane: Record<string, unknown> = {};
   try {
     ready = await Promise.race([
-      followJsonLog(logFile, { until: (e) => (e.event === 'control-plane.ready' ? e : undefined), onEvent: progress, exited, timeoutMs: L.upTimeoutMs, waitingFor: 'the environment was ready', errorCode: 'PROVISION_FAILED' }),
+      followJsonLog(logFile, {
+        until: (e) => {
+          if (e.event === 'control-plane.ready') plane = e;
+          return e.event === 'demo.ready' ? e : undefined;
+        },
+        onEvent: progress,
+        exited,
+        timeoutMs: L.upTimeoutMs,
+        waitingFor: 'the environment was ready',
+        errorCode: 'PROVISION_FAILED',
+      }),
       interrupt.then(() => {
         throw new MeridianError('PROVISION_FAILED', 'interrupted');
       }),
@@ -107,8 +118,9 @@ export async function main(argv: string[]): Promise<number> {
     await stopLocalEnvironment(local, L.replicaStopTimeoutMs);
     return interrupted ? 130 : 1;
   }
-  writeClientConfig({ apiUrl: String(ready.apiUrl), routerUrl: String(ready.routerUrl), token, local });
-  printSummary(ready, (performance.now() - t0) / 1000);
+  writeClientConfig({ apiUrl: String(plane.apiUrl), routerUrl: String(plane.routerUrl), token, local });
+  printSummary({ ...plane, ...ready }, (performance.now() - t0) / 1000);
+  if (ready.status !== 'succeeded') console.error(`\nThe demo deployment ended ${String(ready.status)}; see \`meridian history iris\`.`);
   if (f.detach === true) {
     console.log(`\nRunning in the background. Stop it with: meridian down`);
     return 0;
@@ -128,18 +140,20 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** One line per region phase change of the demo deployment (the control plane logs every event). */
 function progress(e: Record<string, unknown>): void {
+  const kind = String(e.event);
+  if (!kind.startsWith('region.') && kind !== 'control-plane.failed' && kind !== 'model.pushed') return;
   const region = typeof e.region === 'string' ? e.region.padEnd(16) : '';
-  if (e.event === 'region.replicating') console.log(`  ${region}copying artifact ${String(e.model)}:${String(e.version)} (sha256 ${String(e.digest).slice(0, 12)})`);
-  else if (e.event === 'region.provisioning') console.log(`  ${region}starting ${String(e.replicas)} model server(s)`);
-  else if (e.event === 'region.ready') console.log(`  ${region}ready in ${String(e.ms)} ms`);
-  else if (e.event === 'control-plane.failed') console.error(`  failed: ${String(e.error)}`);
+  if (kind === 'control-plane.failed') console.error(`  failed: ${String(e.error)}`);
+  else if (kind === 'model.pushed') console.log(`  ${String(e.message)}`);
+  else console.log(`  ${region}${kind.slice('region.'.length).padEnd(13)} ${String(e.message).replace(/^[^:]+: /, '')}`);
 }
 
 interface ReadyRegion {
   region: string;
   oneWayDelayMs: number;
-  replicas: { zone: string; url: string }[];
+  replicas: { zone: string; url: string; version: string }[];
 }
 
 function printSummary(ready: Record<string, unknown>, seconds: number): void {
@@ -151,7 +165,7 @@ function printSummary(ready: Record<string, unknown>, seconds: number): void {
   console.log('\nRegions (model iris:v2):');
   for (const r of regions) {
     console.log(`  ${r.region.padEnd(16)} ${String(r.oneWayDelayMs).padStart(6)} ms one way from the edge`);
-    for (const x of r.replicas) console.log(`    ${x.zone.padEnd(18)} ${x.url}`);
+    for (const x of r.replicas) console.log(`    ${x.zone.padEnd(18)} ${x.url}  (${x.version})`);
   }
   console.log(`\nTry it:\n  curl -s ${String(ready.routerUrl)}/v2/models/iris/infer -H 'content-type: application/json' \\\n    -d '{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[5.1,3.5,1.4,0.2]}]}'`);
 }

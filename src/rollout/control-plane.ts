@@ -34,10 +34,27 @@ export class ControlPlane implements ControlPlaneService {
     this.reconciler = new Reconciler(o);
   }
 
-  /** Resumes every rollout a previous control plane left unfinished. */
+  /**
+   * Brings every region back to its recorded placement (replicas a previous control plane left
+   * running are adopted, missing ones started) and resumes every unfinished rollout.
+   */
   async start(): Promise<void> {
+    const active = await this.o.store.rollouts.active();
+    const busy = new Set(active.flatMap((r) => r.regions.map((x) => `${r.model}/${x.region}`)));
+    const placements = (await this.o.store.rollouts.placements()).filter((p) => !busy.has(`${p.model}/${p.region}`));
+    const restored = await Promise.allSettled(
+      placements.map(async (p) => {
+        const v = await this.o.store.models.get(p.model, p.version);
+        if (v === undefined) return;
+        const path = await this.o.replicator.replicate(p.region, v.digest);
+        await this.o.provider.provision({ region: p.region, model: p.model, version: p.version, artifactPath: path, replicas: p.replicas });
+      }),
+    );
+    restored.forEach((r, i) => {
+      if (r.status === 'rejected') this.o.logger.log('error', 'placement.restore_failed', { ...placements[i], error: messageOf(r.reason) });
+    });
     await this.o.republish();
-    for (const r of await this.o.store.rollouts.active()) this.drive(r.id);
+    for (const r of active) this.drive(r.id);
   }
 
   /** Stops driving rollouts (they resume on the next start) and waits for in-flight steps to end. */

@@ -5,20 +5,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MeridianError, httpStatusOf, messageOf } from '../core/errors.js';
 import { readBody, sendJson } from '../core/http.js';
 import type { LatLon } from '../core/regions.js';
+import type { RoutingTable } from '../core/routing-table.js';
 import type { NetworkEmulator } from '../providers/local/network-emulation.js';
-
-export interface RouteEndpoint {
-  region: string;
-  model: string;
-  version: string;
-  url: string;
-}
+import type { TrafficStats } from './traffic-stats.js';
 
 export interface PlaceholderRouterOptions {
   edge: LatLon;
-  endpoints: () => RouteEndpoint[];
+  /** The latest routing table: only verified regions are in it. */
+  table: () => RoutingTable;
   emulator: NetworkEmulator;
   maxBodyBytes: number;
+  stats: TrafficStats;
+}
+
+interface RouteEndpoint {
+  region: string;
+  version: string;
+  url: string;
 }
 
 const sleep = (ms: number): Promise<void> => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
@@ -31,7 +34,7 @@ export function createPlaceholderRouter(o: PlaceholderRouterOptions) {
       const m = /^\/v2\/models\/([^/]+)/.exec(path);
       if (m === null) throw new MeridianError('NOT_FOUND', `the router serves /v2/models/{name}/…; no route for ${path}`);
       const model = decodeURIComponent(m[1]!);
-      const candidates = o.endpoints().filter((e) => e.model === model);
+      const candidates: RouteEndpoint[] = (o.table().models[model]?.regions ?? []).flatMap((r) => r.endpoints.map((e) => ({ region: r.region, version: r.version, url: e.url })));
       if (candidates.length === 0) throw new MeridianError('MODEL_NOT_FOUND', `no region serves model "${model}"`);
       const regions = [...new Set(candidates.map((e) => e.region))].sort((a, b) => o.emulator.oneWayDelayMs(o.edge, a) - o.emulator.oneWayDelayMs(o.edge, b));
       const body = req.method === 'POST' ? await readBody(req, o.maxBodyBytes) : undefined;
@@ -51,6 +54,7 @@ export function createPlaceholderRouter(o: PlaceholderRouterOptions) {
           const text = await upstream.text();
           if (upstream.status >= 500) throw new Error(`HTTP ${upstream.status}`);
           await sleep(delay);
+          o.stats.record(model, region);
           res.writeHead(upstream.status, {
             'content-type': upstream.headers.get('content-type') ?? 'application/json',
             'meridian-region': region,

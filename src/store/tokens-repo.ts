@@ -25,6 +25,19 @@ export class TokensRepo {
     return { id, name, role, createdAt, token };
   }
 
+  /**
+   * Makes sure `token` exists with this name and role (idempotent): how `meridian up` installs the
+   * admin token it wrote to the client config.
+   */
+  async ensure(token: string, name: string, role: Role, actor: string): Promise<void> {
+    if ((await this.find(token)) !== undefined) return;
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx.insertInto('tokens').values({ name, role, token_hash: hash(token), created_at: new Date().toISOString(), revoked_at: null }).returning('id').executeTakeFirstOrThrow();
+      await this.events.append(trx, { actor, kind: 'token.created', message: `token "${name}" installed with role ${role}`, data: { tokenId: row.id, role } });
+    });
+    this.events.flush();
+  }
+
   async find(token: string): Promise<TokenInfo | undefined> {
     const row = await this.db.selectFrom('tokens').selectAll().where('token_hash', '=', hash(token)).where('revoked_at', 'is', null).executeTakeFirst();
     return row === undefined ? undefined : { id: row.id, name: row.name, role: row.role as Role, createdAt: row.created_at };
