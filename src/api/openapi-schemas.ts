@@ -1,0 +1,119 @@
+// JSON Schemas (OpenAPI 3.1 dialect) of the API's records. `record<T>()` takes one schema per field
+// of the TypeScript interface and no other, so adding a field to a domain type without describing
+// it here fails to compile: the document cannot drift from the contract silently.
+import type {
+  ApiError,
+  CreatedToken,
+  DeployRequest,
+  EventRecord,
+  ModelStatus,
+  ModelVersionInfo,
+  PushResult,
+  RegionInfo,
+  RegionStatus,
+  Rollout,
+  RolloutRegion,
+  TensorInfo,
+  TokenInfo,
+  VerificationCheck,
+} from '../core/domain.js';
+import type { CreateTokenRequest, RollbackRequest, WhoAmI } from './requests.js';
+
+export type Schema = Record<string, unknown>;
+
+const str = (description?: string): Schema => (description === undefined ? { type: 'string' } : { type: 'string', description });
+const int = (description?: string, minimum?: number): Schema => ({ type: 'integer', ...(description !== undefined && { description }), ...(minimum !== undefined && { minimum }) });
+const num: Schema = { type: 'number' };
+const bool: Schema = { type: 'boolean' };
+const time: Schema = { type: 'string', format: 'date-time' };
+const nullable = (s: Schema): Schema => ({ oneOf: [s, { type: 'null' }] });
+const list = (items: Schema): Schema => ({ type: 'array', items });
+const oneOf = (...values: string[]): Schema => ({ type: 'string', enum: values });
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+
+/** An object schema with exactly the fields of T; `optional` lists those that may be absent. */
+function record<T>(properties: { [K in keyof Required<T>]: Schema }, optional: (keyof T)[] = []): Schema {
+  const keys = Object.keys(properties);
+  return { type: 'object', additionalProperties: false, properties, required: keys.filter((k) => !optional.includes(k as keyof T)) };
+}
+
+const ROLE = oneOf('viewer', 'deployer', 'admin');
+const ON_FAILURE = oneOf('halt', 'rollback');
+const NAME: Schema = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' };
+
+export const schemas: Record<string, Schema> = {
+  Error: record<ApiError>({ error: str('what went wrong and what to do'), code: str('stable code, e.g. UNAUTHENTICATED, RESIDENCY_VIOLATION') }),
+  Health: { type: 'object', properties: { ok: { const: true } }, required: ['ok'] },
+  WhoAmI: record<WhoAmI>({ name: str(), role: ROLE }),
+  RegionInfo: record<RegionInfo>({ code: str(), provider: oneOf('aws', 'gcp', 'azure'), city: str(), country: str('ISO 3166-1 alpha-2'), continent: str(), jurisdiction: str(), latitude: num, longitude: num, zones: list(str()) }),
+  TensorInfo: record<TensorInfo>({ name: str(), datatype: str(), shape: list(int()) }),
+  ModelVersionInfo: record<ModelVersionInfo>({
+    model: NAME,
+    version: NAME,
+    digest: str('sha256 of the artifact bytes, hex'),
+    bytes: int(undefined, 0),
+    residency: nullable(list(str())),
+    inputs: list(ref('TensorInfo')),
+    outputs: list(ref('TensorInfo')),
+    goldenExamples: int(undefined, 0),
+    createdAt: time,
+    createdBy: str(),
+  }),
+  PushResult: record<PushResult>({ created: { type: 'boolean', description: 'false when identical bytes were pushed before' }, version: ref('ModelVersionInfo') }),
+  VerificationCheck: record<VerificationCheck>({ name: oneOf('ready', 'golden', 'latency'), ok: bool, skipped: bool, detail: str() }, ['skipped']),
+  RolloutRegion: record<RolloutRegion>({
+    region: str(),
+    wave: int('0-based wave index', 0),
+    phase: oneOf('pending', 'replicating', 'provisioning', 'verifying', 'verified', 'failed', 'rolling_back', 'rolled_back', 'skipped'),
+    reason: nullable(str()),
+    errorCode: nullable(str()),
+    startedAt: nullable(time),
+    updatedAt: time,
+    checks: list(ref('VerificationCheck')),
+  }),
+  Rollout: record<Rollout>({
+    id: int(undefined, 1),
+    model: NAME,
+    kind: oneOf('deploy', 'rollback'),
+    fromVersion: nullable(str()),
+    toVersion: str(),
+    status: oneOf('pending', 'running', 'succeeded', 'halted', 'rolled_back'),
+    reason: nullable(str()),
+    onFailure: ON_FAILURE,
+    waves: list(list(str())),
+    replicas: int(undefined, 1),
+    regions: list(ref('RolloutRegion')),
+    createdAt: time,
+    updatedAt: time,
+    createdBy: str(),
+  }),
+  DeployRequest: record<DeployRequest>(
+    { version: NAME, regions: { ...list(str()), minItems: 1 }, waves: { ...list(list(str())), description: 'explicit waves; exactly the regions of `regions`' }, parallel: int('regions per wave when `waves` is absent', 1), onFailure: ON_FAILURE, replicas: int(undefined, 1) },
+    ['waves', 'parallel', 'onFailure', 'replicas'],
+  ),
+  RollbackRequest: record<RollbackRequest>({ regions: { ...list(str()), description: 'default: every region where the model runs' }, parallel: int(undefined, 1), onFailure: ON_FAILURE }, ['regions', 'parallel', 'onFailure']),
+  RegionStatus: record<RegionStatus>({
+    region: str(),
+    version: str(),
+    phase: str(),
+    replicasReady: int(undefined, 0),
+    replicasDesired: int(undefined, 0),
+    health: oneOf('healthy', 'degraded', 'down', 'unknown'),
+    trafficShare: { type: 'number', minimum: 0, maximum: 1 },
+  }),
+  ModelStatus: record<ModelStatus>({ model: NAME, currentVersion: nullable(str()), previousVersion: nullable(str()), regions: list(ref('RegionStatus')), activeRollout: nullable(int()) }),
+  EventRecord: record<EventRecord>({
+    id: int(undefined, 1),
+    time,
+    actor: str(),
+    kind: str('e.g. rollout.created, region.verifying, traffic.routed'),
+    model: nullable(str()),
+    region: nullable(str()),
+    rolloutId: nullable(int()),
+    message: str(),
+    data: nullable({ type: 'object' }),
+  }),
+  TokenInfo: record<TokenInfo>({ id: int(undefined, 1), name: str(), role: ROLE, createdAt: time }),
+  CreatedToken: record<CreatedToken>({ id: int(undefined, 1), name: str(), role: ROLE, createdAt: time, token: str('shown once; only its hash is stored') }),
+  CreateTokenRequest: record<CreateTokenRequest>({ name: { type: 'string', minLength: 1, maxLength: 64 }, role: ROLE }),
+};
