@@ -9,6 +9,8 @@ export interface Started {
   events: Record<string, unknown>[];
   stderr: string[];
   waitFor(event: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Waits for the first log event (seen before or after the call) that satisfies `pred`. */
+  waitUntil(pred: (e: Record<string, unknown>) => boolean, what: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -19,7 +21,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = process.env): 
   live.add(child);
   const events: Record<string, unknown>[] = [];
   const stderr: string[] = [];
-  const waiters: { event: string; resolve: (e: Record<string, unknown>) => void }[] = [];
+  const waiters: { match: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
     let e: Record<string, unknown>;
     try {
@@ -28,7 +30,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = process.env): 
       e = { event: 'text', line };
     }
     events.push(e);
-    for (const w of waiters.filter((x) => x.event === e.event)) {
+    for (const w of waiters.filter((x) => x.match(e))) {
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve(e);
     }
@@ -46,16 +48,19 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = process.env): 
     stderr,
     exited,
     waitFor(event, timeoutMs = 30_000) {
-      const seen = events.find((e) => e.event === event);
+      return this.waitUntil((e) => e.event === event, event, timeoutMs);
+    },
+    waitUntil(match, what, timeoutMs = 30_000) {
+      const seen = events.find(match);
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`timed out waiting for ${event}; stderr: ${stderr.join('\n')}`)), timeoutMs);
+        const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}; stderr: ${stderr.join('\n')}`)), timeoutMs);
         void exited.then(({ code }) => {
           clearTimeout(t);
-          reject(new Error(`process exited (${code}) before ${event}; stderr: ${stderr.join('\n')}`));
+          reject(new Error(`process exited (${code}) before ${what}; stderr: ${stderr.join('\n')}`));
         });
         waiters.push({
-          event,
+          match,
           resolve: (e) => {
             clearTimeout(t);
             resolve(e);

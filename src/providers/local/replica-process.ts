@@ -2,7 +2,7 @@
 // The process writes its JSON log lines to a file (not a pipe), so it keeps running — and can be
 // adopted — if the control plane that started it dies.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MeridianError } from '../../core/errors.js';
 import { followJsonLog } from '../../core/log-follow.js';
@@ -73,13 +73,23 @@ export function spawnReplica(o: ReplicaSpawnOptions): SpawnedReplica {
   return { pid, ready, exited };
 }
 
-/** True if a process with this pid exists (it may be stopped). */
+/**
+ * True if a process with this pid exists and has not exited (it may be stopped). A zombie — exited
+ * but not yet reaped, as replicas adopted from a dead supervisor are until init reaps them — counts
+ * as gone.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..."; the state letter follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc: trust kill(pid, 0)
   }
 }
 
