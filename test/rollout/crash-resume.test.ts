@@ -77,7 +77,7 @@ describe('crash and resume', () => {
       const done = await settle(r.id);
       assert.equal(done.status, 'succeeded', JSON.stringify(done.regions));
       assert.deepEqual(done.regions.map((x: any) => x.phase), ['verified', 'verified', 'verified']);
-      const status = (await call('GET', '/api/v1/models/iris/status')) as any;
+      const status = (await call('GET', '/api/v1/models/iris/status'));
       assert.deepEqual(status.regions.map((x: any) => [x.region, x.version, x.replicasReady]), [...REGIONS].sort().map((x) => [x, version, 2]));
       // Exactly the recorded replicas run: 3 regions × 2, no duplicates, no orphans, old version gone.
       const recorded = (JSON.parse(readFileSync(join(dir, 'provider', 'replicas.json'), 'utf8')).replicas as { pid: number; version: string }[]);
