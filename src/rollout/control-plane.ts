@@ -6,6 +6,7 @@ import { MeridianError, messageOf } from '../core/errors.js';
 import type { RegionCatalog } from '../config/regions/catalog.js';
 import type { ModelVersionRecord } from '../store/models-repo.js';
 import type { ReconcilerDeps } from './ports.js';
+import { HEALTH_DEFAULTS, RegionHealthMonitor } from '../monitor/region-health.js';
 import { Reconciler } from './reconciler.js';
 import { planDeploy } from './deploy-plan.js';
 import { checkName, pushModel } from './model-registry.js';
@@ -18,6 +19,8 @@ export interface ControlPlaneOptions extends ReconcilerDeps {
   blobs: BlobStore;
   /** Observed share of each model's traffic per region (from the routers). */
   trafficShares: TrafficShares;
+  /** Overrides of the active health checks' interval, timeout and thresholds. */
+  healthCheck?: Partial<typeof HEALTH_DEFAULTS>;
 }
 
 function info(v: ModelVersionRecord): ModelVersionInfo {
@@ -30,8 +33,25 @@ export class ControlPlane implements ControlPlaneService {
   private readonly running = new Map<number, Promise<unknown>>();
   private readonly abort = new AbortController();
 
+  readonly health: RegionHealthMonitor;
+
   constructor(private readonly o: ControlPlaneOptions) {
     this.reconciler = new Reconciler(o);
+    this.health = new RegionHealthMonitor({
+      ...HEALTH_DEFAULTS,
+      ...o.healthCheck,
+      targets: async () =>
+        (await o.store.rollouts.placements()).map((p) => ({
+          model: p.model,
+          region: p.region,
+          version: p.version,
+          replicas: o.provider.status({ region: p.region, model: p.model, version: p.version }).map((r) => ({ id: r.id, url: r.url })),
+        })),
+      onChange: (c) =>
+        void o.store.events
+          .record({ actor: 'monitor', kind: 'region.health', model: c.model, region: c.region, message: `${c.region}: ${c.from} → ${c.to} (${c.detail})`, data: { from: c.from, to: c.to } })
+          .catch((e: unknown) => o.logger.log('error', 'health.event_failed', { error: messageOf(e) })),
+    });
   }
 
   /**
@@ -55,11 +75,13 @@ export class ControlPlane implements ControlPlaneService {
     });
     await this.o.republish();
     for (const r of active) this.drive(r.id);
+    this.health.start();
   }
 
   /** Stops driving rollouts (they resume on the next start) and waits for in-flight steps to end. */
   async stop(): Promise<void> {
     this.abort.abort(new MeridianError('SHUTTING_DOWN', 'control plane stopping'));
+    await this.health.stop();
     await Promise.allSettled([...this.running.values()]);
   }
 
@@ -137,7 +159,7 @@ export class ControlPlane implements ControlPlaneService {
   async status(model?: string): Promise<ModelStatus[]> {
     const models = model !== undefined ? [model] : [...new Set((await this.o.store.models.list()).map((m) => m.model))];
     if (model !== undefined && (await this.o.store.models.versionsOf(model)).length === 0) throw new MeridianError('MODEL_NOT_FOUND', `unknown model "${model}"`);
-    return Promise.all(models.map((m) => modelStatus(this.o, m)));
+    return Promise.all(models.map((m) => modelStatus({ ...this.o, health: (mm, r) => this.health.health(mm, r) }, m)));
   }
 
   events(q: EventQuery): Promise<EventRecord[]> {

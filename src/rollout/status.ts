@@ -7,7 +7,15 @@ import type { Store } from '../store/store.js';
 /** Observed share of a model's requests per region over a recent window; {} when idle. */
 export type TrafficShares = (model: string) => Record<string, number>;
 
-export async function modelStatus(o: { store: Store; provider: ComputeProvider; trafficShares: TrafficShares }, model: string): Promise<ModelStatus> {
+export interface StatusSources {
+  store: Store;
+  provider: ComputeProvider;
+  trafficShares: TrafficShares;
+  /** The active health checks' verdict; 'unknown' before the first probes. */
+  health: (model: string, region: string) => RegionHealth;
+}
+
+export async function modelStatus(o: StatusSources, model: string): Promise<ModelStatus> {
   const placements = await o.store.rollouts.placements(model);
   const rollouts = await o.store.rollouts.list(model);
   const active = rollouts.find((r) => r.status === 'pending' || r.status === 'running');
@@ -16,7 +24,7 @@ export async function modelStatus(o: { store: Store; provider: ComputeProvider; 
   for (const p of placements) {
     const replicas = o.provider.status({ region: p.region, model, version: p.version });
     const ready = replicas.filter((r) => r.phase === 'running').length;
-    regions.set(p.region, { region: p.region, version: p.version, phase: 'serving', replicasReady: ready, replicasDesired: p.replicas, health: health(ready, p.replicas), trafficShare: shares[p.region] ?? 0 });
+    regions.set(p.region, { region: p.region, version: p.version, phase: 'serving', replicasReady: ready, replicasDesired: p.replicas, health: combinedHealth(o.health(model, p.region), ready, p.replicas), trafficShare: shares[p.region] ?? 0 });
   }
   // Regions a running rollout is working on show its phase.
   for (const x of active?.regions ?? []) {
@@ -44,7 +52,10 @@ export async function modelStatus(o: { store: Store; provider: ComputeProvider; 
   };
 }
 
-function health(ready: number, desired: number): RegionHealth {
-  if (ready === 0) return 'down';
-  return ready >= desired ? 'healthy' : 'degraded';
+/** The worse of what the provider sees (processes alive) and what the probes see (answers). */
+function combinedHealth(probed: RegionHealth, ready: number, desired: number): RegionHealth {
+  const processes: RegionHealth = ready === 0 ? 'down' : ready >= desired ? 'healthy' : 'degraded';
+  const rank: Record<RegionHealth, number> = { healthy: 0, unknown: 1, degraded: 2, down: 3 };
+  if (probed === 'unknown') return processes;
+  return rank[probed] > rank[processes] ? probed : processes;
 }

@@ -39,6 +39,13 @@ export class EventLog {
     return rec;
   }
 
+  /** Records an event that is not part of another change (e.g. a health transition). */
+  async record(e: NewEvent): Promise<EventRecord> {
+    const rec = await this.db.transaction().execute((trx) => this.append(trx, e));
+    this.flush();
+    return rec;
+  }
+
   /** Publishes events appended by committed transactions to subscribers. */
   flush(): void {
     const out = this.pending;

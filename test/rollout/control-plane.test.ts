@@ -136,4 +136,21 @@ describe('control plane (service level)', () => {
     assert.equal(done.status, 'succeeded', JSON.stringify(done.regions));
     assert.deepEqual((await env.store.rollouts.placements('iris')).map((p) => p.version), ['v1', 'v1']);
   });
+
+  it('monitors serving regions: a hung region shows as down in status, with an event', async () => {
+    await cp().health.probeAll();
+    const before = (await cp().status('iris'))[0]!.regions.find((x) => x.region === 'eu-west-1');
+    assert.equal(before?.health, 'healthy');
+    env.provider.fail({ region: 'eu-west-1' }, 'hang');
+    try {
+      await cp().health.probeAll();
+      await cp().health.probeAll();
+      const after = (await cp().status('iris'))[0]!.regions.find((x) => x.region === 'eu-west-1');
+      assert.equal(after?.health, 'down');
+      const ev = (await cp().events({ model: 'iris', region: 'eu-west-1' })).filter((e) => e.kind === 'region.health').pop();
+      assert.match(ev?.message ?? '', /eu-west-1: (healthy|degraded) → down/);
+    } finally {
+      await env.provider.restore({ region: 'eu-west-1' });
+    }
+  });
 });
