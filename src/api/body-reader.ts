@@ -18,7 +18,7 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
   if (typeof v === 'object') return 'an object';
-  return `${typeof v} ${String(v)}`;
+  return `${typeof v} ${JSON.stringify(v) ?? typeof v}`;
 }
 
 /** One JSON object of a request body, read field by field. */

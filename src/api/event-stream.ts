@@ -28,7 +28,7 @@ function startAfter(c: RequestContext, q: EventQuery): number {
 
 /** Streams events matching `q` until the client goes away or the server closes the connection. */
 export async function streamEvents(c: RequestContext, q: EventQuery): Promise<void> {
-  const { req, res, service, options } = c;
+  const { res, service, options } = c;
   let lastId = startAfter(c, q);
   let held: EventRecord[] | null = [];
   let closed = false;
@@ -51,10 +51,8 @@ export async function streamEvents(c: RequestContext, q: EventQuery): Promise<vo
     clearInterval(keepalive);
     unsubscribe();
   };
+  // The response closes when the client disconnects (or the server drops it): stop feeding it.
   res.once('close', stop);
-  req.once('close', () => {
-    if (!res.writableEnded) res.destroy();
-  });
 
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',

@@ -17,7 +17,7 @@ interface Operation {
   headers?: Param[];
   body?: { type: string; schema: Schema; required: boolean };
   ok: { status: number; description: string; type?: string; schema?: Schema };
-  /** Error statuses beyond the ones every authenticated route has (401, 403). */
+  /** Error statuses beyond the ones every authenticated route has (400, 401, and 403 above viewer). */
   errors: number[];
 }
 
@@ -103,7 +103,10 @@ function operation(method: string, path: string, op: Operation): Schema {
     ...(op.query ?? []).map((p) => ({ in: 'query', required: false, ...p })),
     ...(op.headers ?? []).map((p) => ({ in: 'header', required: false, ...p })),
   ];
-  const errors = [...(op.role === null ? [] : [401, 403]), ...op.errors].sort();
+  // Every authenticated route may answer 400 (unknown query parameters are refused) and 401;
+  // 403 only where a viewer is not enough.
+  const common = op.role === null ? [] : op.role === 'viewer' ? [400, 401] : [400, 401, 403];
+  const errors = [...new Set([...common, ...op.errors])].sort();
   const responses: Schema = { [op.ok.status]: { description: op.ok.description, ...(op.ok.schema && { content: content(op.ok.type ?? 'application/json', op.ok.schema) }) } };
   if (op.ok.status === 201 && path.includes('{version}')) responses[200] = { description: 'identical bytes were already there', content: content('application/json', ref('PushResult')) };
   for (const s of errors) responses[s] = { description: ERROR_TEXT[s] ?? 'error', content: content('application/json', ref('Error')) };

@@ -2,7 +2,7 @@
 // parse their input (request-parsing.ts), call the service and reply; errors are thrown and become
 // responses in the server's one error handler.
 import type { ModelStatus } from '../core/domain.js';
-import { MeridianError } from '../core/errors.js';
+import { MeridianError, isMeridianError } from '../core/errors.js';
 import { readBody, sendJson } from '../core/http.js';
 import { parseJsonBody } from './body-reader.js';
 import { streamEvents } from './event-stream.js';
@@ -14,11 +14,21 @@ import type { RequestContext, Route } from './router.js';
 
 const model = (c: RequestContext): string => checkName('model', c.params.model ?? '');
 
-async function jsonBody(c: RequestContext): Promise<unknown> {
-  return parseJsonBody(await readBody(c.req, c.options.maxJsonBytes));
+/** The body, or PAYLOAD_TOO_LARGE in this API's words (core's message speaks of inference rows). */
+async function bodyOf(c: RequestContext, limit: number, what: string): Promise<Buffer> {
+  try {
+    return await readBody(c.req, limit);
+  } catch (e) {
+    if (!isMeridianError(e, 'PAYLOAD_TOO_LARGE')) throw e;
+    throw new MeridianError('PAYLOAD_TOO_LARGE', `${what} is larger than the control plane's limit of ${limit} bytes`);
+  }
 }
 
-/** Query parameters are refused on routes that take none, as on the events routes. */
+async function jsonBody(c: RequestContext): Promise<unknown> {
+  return parseJsonBody(await bodyOf(c, c.options.maxJsonBytes, 'the JSON request body'));
+}
+
+/** Query parameters are refused on routes that take none: a misspelt option must not pass silently. */
 function noQuery(c: RequestContext): void {
   const k = [...c.query.keys()][0];
   if (k !== undefined) throw new MeridianError('INVALID_ARGUMENT', `query parameter "${k}" is not known here; this endpoint takes none`);
@@ -44,7 +54,7 @@ async function push(c: RequestContext): Promise<void> {
   if (type !== 'application/octet-stream') {
     throw new MeridianError('UNSUPPORTED_MEDIA_TYPE', `content-type: send the raw ONNX bytes as application/octet-stream (got ${type === '' || type === undefined ? 'none' : type}); with curl: --data-binary @model.onnx -H 'content-type: application/octet-stream'`);
   }
-  const bytes = await readBody(c.req, c.options.maxPushBytes);
+  const bytes = await bodyOf(c, c.options.maxPushBytes, 'the model file');
   if (bytes.length === 0) throw new MeridianError('INVALID_ARGUMENT', 'body: empty; send the ONNX file\'s bytes');
   const result = await c.service.pushModel(name, version, bytes, residency, c.principal);
   sendJson(c.res, result.created ? 201 : 200, result);
@@ -87,6 +97,7 @@ export const ROUTES: readonly Route[] = [
     path: '/api/v1/models/{model}/rollouts',
     role: 'deployer',
     handle: async (c) => {
+      noQuery(c);
       const name = model(c);
       const req = readDeployRequest(await jsonBody(c));
       sendJson(c.res, 202, await c.service.deploy(name, req, c.principal));
@@ -98,6 +109,7 @@ export const ROUTES: readonly Route[] = [
     path: '/api/v1/models/{model}/rollback',
     role: 'deployer',
     handle: async (c) => {
+      noQuery(c);
       const name = model(c);
       const req = readRollbackRequest(await jsonBody(c));
       sendJson(c.res, 202, await c.service.rollback(name, req, c.principal));
@@ -118,6 +130,7 @@ export const ROUTES: readonly Route[] = [
     path: '/api/v1/tokens',
     role: 'admin',
     handle: async (c) => {
+      noQuery(c);
       const t = readCreateToken(await jsonBody(c));
       sendJson(c.res, 201, await c.service.createToken(t.name, t.role, c.principal));
     },
@@ -128,6 +141,7 @@ export const ROUTES: readonly Route[] = [
     path: '/api/v1/tokens/{id}',
     role: 'admin',
     handle: async (c) => {
+      noQuery(c);
       await c.service.revokeToken(readId('id', c.params.id ?? ''), c.principal);
       c.res.writeHead(204).end();
     },

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `meridian` command: dispatches to one module per subcommand, loaded lazily so that
 // `meridian --help` does not pay for onnxruntime or SQLite.
-import { isMeridianError, messageOf } from '../core/errors.js';
+import { errorText, exitCodeOf } from '../cli/exit-codes.js';
 
 interface CommandModule {
   main(argv: string[]): Promise<number>;
@@ -11,6 +11,14 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   serve: { summary: 'run one model server (Open Inference Protocol v2 REST)', load: () => import('./serve.js') },
   up: { summary: 'start the local multi-region environment', load: () => import('./up.js') },
   down: { summary: 'stop the local environment started by `meridian up --detach`', load: () => import('./down.js') },
+  models: { summary: 'push model versions to the registry and list them', load: () => import('../cli/commands/models.js') },
+  deploy: { summary: 'roll MODEL:VERSION out to regions and follow it to its end', load: () => import('../cli/commands/deploy.js') },
+  rollback: { summary: 'return a model to its previous version', load: () => import('../cli/commands/rollback.js') },
+  status: { summary: 'what runs where: versions, replicas, health, traffic per region', load: () => import('../cli/commands/status.js') },
+  history: { summary: "a model's rollouts, newest first", load: () => import('../cli/commands/history.js') },
+  events: { summary: 'the event log; -f follows it live', load: () => import('../cli/commands/events.js') },
+  regions: { summary: 'regions the control plane can deploy to', load: () => import('../cli/commands/regions.js') },
+  tokens: { summary: 'create, list and revoke API tokens', load: () => import('../cli/commands/tokens.js') },
   'control-plane': { summary: '(internal) the control-plane process that `meridian up` starts', load: () => import('./control-plane.js') },
 };
 
@@ -33,12 +41,9 @@ async function main(): Promise<number> {
   try {
     return await (await command.load()).main(rest);
   } catch (e) {
-    if (isMeridianError(e, 'USAGE') || isMeridianError(e, 'INVALID_ARGUMENT') || isMeridianError(e, 'REGION_UNKNOWN')) {
-      console.error(`meridian ${name}: ${e.message}`);
-      return 2;
-    }
-    console.error(`meridian ${name}: ${messageOf(e)}`);
-    return 1;
+    // Exit codes everywhere: 0 success, 1 failure, 2 bad usage (src/cli/exit-codes.ts).
+    console.error(`meridian ${name}: ${errorText(e)}`);
+    return exitCodeOf(e);
   }
 }
 

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { MeridianError } from '../core/errors.js';
 
 export interface ClientConfig {
   apiUrl: string;
@@ -36,4 +37,47 @@ export function writeClientConfig(c: ClientConfig, env: NodeJS.ProcessEnv = proc
 
 export function removeClientConfig(env: NodeJS.ProcessEnv = process.env): void {
   rmSync(configPath(env), { force: true });
+}
+
+/** Where the CLI sends API requests, and with which token. */
+export interface ApiTarget {
+  /** Base URL without a trailing slash, e.g. http://127.0.0.1:7070. */
+  url: string;
+  token: string;
+}
+
+/**
+ * The control plane to talk to: MERIDIAN_API_URL and MERIDIAN_TOKEN override the client config
+ * (each on its own), as KUBECONFIG-style tools let CI jobs run without a config file.
+ * @throws MeridianError `CLIENT_NOT_CONFIGURED` saying what to run or set
+ */
+export function resolveApiTarget(env: NodeJS.ProcessEnv = process.env): ApiTarget {
+  let config: ClientConfig | undefined;
+  try {
+    config = readClientConfig(env);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new MeridianError('CLIENT_NOT_CONFIGURED', `${configPath(env)} is not valid JSON (${why}); fix it, or remove it and run \`meridian up\``);
+  }
+  const url = nonEmpty(env.MERIDIAN_API_URL) ?? nonEmpty(config?.apiUrl);
+  const token = nonEmpty(env.MERIDIAN_TOKEN) ?? nonEmpty(config?.token);
+  if (url === undefined || token === undefined) {
+    const missing = url === undefined ? 'no control-plane URL' : 'no API token';
+    throw new MeridianError('CLIENT_NOT_CONFIGURED', `${missing}: run \`meridian up\` (it writes ${configPath(env)}) or set MERIDIAN_API_URL and MERIDIAN_TOKEN`);
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = new URL('invalid:');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    const source = nonEmpty(env.MERIDIAN_API_URL) !== undefined ? 'MERIDIAN_API_URL' : `apiUrl in ${configPath(env)}`;
+    throw new MeridianError('CLIENT_NOT_CONFIGURED', `${source}: "${url}" is not an http(s) URL; write it like http://127.0.0.1:7070`);
+  }
+  return { url: url.replace(/\/+$/, ''), token };
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s === undefined || s.trim() === '' ? undefined : s.trim();
 }

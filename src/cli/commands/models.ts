@@ -1,0 +1,77 @@
+// `meridian models push|list`: put model versions into the registry and see what is there.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { MeridianError } from '../../core/errors.js';
+import { JURISDICTIONS } from '../../core/regions.js';
+import { parseFlags, requireFlag } from '../../config/flags.js';
+import { nameArg, noExtraArgs, outputFlag } from '../args.js';
+import { apiClient, printJson } from '../command.js';
+import { formatBytes, formatTime } from '../render/format.js';
+import { formatTable } from '../render/table.js';
+import { dispatch } from '../subcommands.js';
+
+const HELP = `Usage: meridian models <subcommand>
+
+The model registry: immutable versions, content-addressed by sha256.`;
+
+const PUSH_HELP = `Usage: meridian models push FILE.onnx --name NAME --version V [--residency EU,UK] [--output json]
+
+Uploads an ONNX model as NAME:V. The control plane loads it with onnxruntime, records its inputs,
+outputs and golden examples. Pushing the same bytes again is a no-op; different bytes under an
+existing version are refused (versions are immutable).
+
+  --residency LIST   jurisdictions the model may run in (${JURISDICTIONS.join(', ')});
+                     EU excludes UK, CH and NO. Default: anywhere.`;
+
+function residencyFlag(raw: string | undefined): string[] | null {
+  if (raw === undefined) return null;
+  const parts = raw.split(',').map((s) => s.trim().toUpperCase());
+  const bad = parts.filter((p) => !(JURISDICTIONS as readonly string[]).includes(p));
+  if (raw.trim() === '' || bad.length > 0) {
+    throw new MeridianError('USAGE', `--residency: ${raw.trim() === '' ? 'is empty' : `unknown jurisdiction ${bad.map((b) => `"${b}"`).join(', ')}`}; use comma-separated codes from ${JURISDICTIONS.join(', ')}, e.g. --residency EU,UK`);
+  }
+  return [...new Set(parts)];
+}
+
+async function push(argv: string[]): Promise<number> {
+  const { values: f, positionals } = parseFlags(argv, { name: { type: 'string' }, version: { type: 'string' }, residency: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, true);
+  if (f.help === true) {
+    console.log(PUSH_HELP);
+    return 0;
+  }
+  const output = outputFlag(f.output);
+  const file = positionals[0];
+  if (file === undefined) throw new MeridianError('USAGE', 'missing FILE: the .onnx file to push, e.g. meridian models push models/iris-v2.onnx --name iris --version v2');
+  noExtraArgs(positionals, 1, 'models push');
+  if (!existsSync(file) || !statSync(file).isFile()) throw new MeridianError('USAGE', `FILE: "${file}" does not exist or is not a file; give the path of an .onnx file`);
+  const name = nameArg('--name', requireFlag('name', f.name, 'the model name, e.g. --name iris'));
+  const version = nameArg('--version', requireFlag('version', f.version, 'the version, e.g. --version v2'));
+  const residency = residencyFlag(f.residency);
+  const result = await apiClient().pushModel(name, version, readFileSync(file), residency);
+  const v = result.version;
+  if (output === 'json') printJson(result);
+  else if (result.created) console.log(`Pushed ${v.model}:${v.version} (sha256 ${v.digest.slice(0, 12)}, ${formatBytes(v.bytes)}, ${v.goldenExamples} golden examples).`);
+  else console.log(`${v.model}:${v.version} already holds these bytes (sha256 ${v.digest.slice(0, 12)}); nothing to do.`);
+  return 0;
+}
+
+async function list(argv: string[]): Promise<number> {
+  const { values: f, positionals } = parseFlags(argv, { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, true);
+  if (f.help === true) {
+    console.log('Usage: meridian models list [--output json]\n\nEvery pushed model version: digest, size, residency, signature, when and by whom.');
+    return 0;
+  }
+  const output = outputFlag(f.output);
+  noExtraArgs(positionals, 0, 'models list');
+  const models = await apiClient().models();
+  if (output === 'json') printJson(models);
+  else if (models.length === 0) console.log('No models yet; push one with `meridian models push FILE --name N --version V`.');
+  else {
+    const rows = models.map((m) => [m.model, m.version, m.digest.slice(0, 12), formatBytes(m.bytes), m.residency?.join(',') ?? 'anywhere', m.inputs.map((t) => `${t.name}${JSON.stringify(t.shape)}`).join(' '), formatTime(m.createdAt), m.createdBy]);
+    console.log(formatTable(['MODEL', 'VERSION', 'SHA256', { header: 'SIZE', align: 'right' }, 'RESIDENCY', 'INPUTS', 'CREATED', 'BY'], rows).join('\n'));
+  }
+  return 0;
+}
+
+export function main(argv: string[]): Promise<number> {
+  return dispatch('models', HELP, { push: { summary: 'upload an ONNX model version', run: push }, list: { summary: 'list model versions', run: list } }, argv);
+}
