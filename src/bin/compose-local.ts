@@ -62,7 +62,7 @@ export async function composeLocalControlPlane(o: LocalControlPlaneOptions): Pro
     blobs,
     replicator: o.replicator?.(base) ?? base,
     verifier: o.verifier ?? httpVerifier({ latencyP99BudgetMs: ROLLOUT_DEFAULTS.latencyP99BudgetMs, latencyRequests: ROLLOUT_DEFAULTS.latencyRequests }),
-    republish: async () => traffic.publish(await buildRoutingTable(store, provider, nextRevision())),
+    republish: async () => traffic.publish(await buildRoutingTable(store, provider, (c) => catalog.require(c), nextRevision())),
     clock: systemClock,
     logger: o.logger,
     trafficShares: o.trafficShares ?? (() => ({})),

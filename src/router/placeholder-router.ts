@@ -34,7 +34,7 @@ export function createPlaceholderRouter(o: PlaceholderRouterOptions) {
       const m = /^\/v2\/models\/([^/]+)/.exec(path);
       if (m === null) throw new MeridianError('NOT_FOUND', `the router serves /v2/models/{name}/…; no route for ${path}`);
       const model = decodeURIComponent(m[1]!);
-      const candidates: RouteEndpoint[] = (o.table().models[model]?.regions ?? []).flatMap((r) => r.endpoints.map((e) => ({ region: r.region, version: r.version, url: e.url })));
+      const candidates: RouteEndpoint[] = (o.table().models[model]?.regions ?? []).flatMap((r) => r.versions.flatMap((v) => v.endpoints.map((e) => ({ region: r.region, version: v.version, url: e.url }))));
       if (candidates.length === 0) throw new MeridianError('MODEL_NOT_FOUND', `no region serves model "${model}"`);
       const regions = [...new Set(candidates.map((e) => e.region))].sort((a, b) => o.emulator.oneWayDelayMs(o.edge, a) - o.emulator.oneWayDelayMs(o.edge, b));
       const body = req.method === 'POST' ? await readBody(req, o.maxBodyBytes) : undefined;

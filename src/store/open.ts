@@ -6,11 +6,13 @@ import { dirname } from 'node:path';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { MeridianError } from '../core/errors.js';
 import * as m001 from './migrations/001-initial.js';
+import * as m002 from './migrations/002-traffic-policies.js';
 import type { Database as Schema } from './schema.js';
 
 /** Migrations ship inside the code, in order: no directory scanning at run time. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
+  '002-traffic-policies': m002,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -85,6 +85,14 @@ export interface EventsTable {
   data: string | null;
 }
 
+export interface TrafficPoliciesTable {
+  model: string;
+  /** JSON RoutingPolicySpec. */
+  policy: string;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface Database {
   tokens: TokensTable;
   models: ModelsTable;
@@ -93,4 +101,5 @@ export interface Database {
   rollout_regions: RolloutRegionsTable;
   placements: PlacementsTable;
   events: EventsTable;
+  traffic_policies: TrafficPoliciesTable;
 }

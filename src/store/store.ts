@@ -7,18 +7,21 @@ import { openDatabase } from './open.js';
 import { RolloutsRepo } from './rollouts-repo.js';
 import type { Database } from './schema.js';
 import { TokensRepo } from './tokens-repo.js';
+import { TrafficRepo } from './traffic-repo.js';
 
 export class Store {
   readonly events: EventLog;
   readonly tokens: TokensRepo;
   readonly models: ModelsRepo;
   readonly rollouts: RolloutsRepo;
+  readonly traffic: TrafficRepo;
 
   private constructor(readonly db: Kysely<Database>) {
     this.events = new EventLog(db);
     this.tokens = new TokensRepo(db, this.events);
     this.models = new ModelsRepo(db, this.events);
     this.rollouts = new RolloutsRepo(db, this.events);
+    this.traffic = new TrafficRepo(db, this.events);
   }
 
   static async open(path: string): Promise<Store> {

@@ -59,7 +59,8 @@ describe('control plane (service level)', () => {
     const order = events.filter((e) => e.kind === 'region.verified' || e.kind === 'region.replicating' || e.kind === 'traffic.routed').map((e) => `${e.kind}:${e.region}`);
     assert.deepEqual(order, ['region.replicating:us-east-1', 'traffic.routed:us-east-1', 'region.verified:us-east-1', 'region.replicating:eu-west-1', 'traffic.routed:eu-west-1', 'region.verified:eu-west-1']);
     const table = env.traffic.current();
-    assert.deepEqual(table.models.iris?.regions.map((x) => [x.region, x.version, x.endpoints.length]), [['eu-west-1', 'v1', 2], ['us-east-1', 'v1', 2]]);
+    assert.deepEqual(table.models.iris?.regions.map((x) => [x.region, x.versions[0]?.version, x.versions[0]?.endpoints.length]), [['eu-west-1', 'v1', 2], ['us-east-1', 'v1', 2]]);
+    assert.deepEqual(table.models.iris?.policy, { type: 'latency' });
     const [status] = await cp().status('iris');
     assert.equal(status?.currentVersion, 'v1');
     assert.deepEqual(status?.regions.map((x) => [x.region, x.version, x.replicasReady, x.health]), [['eu-west-1', 'v1', 2, 'healthy'], ['us-east-1', 'v1', 2, 'healthy']]);
