@@ -42,6 +42,27 @@ const ON_FAILURE = oneOf('halt', 'rollback');
 const NAME: Schema = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' };
 
 export const schemas: Record<string, Schema> = {
+  RoutingTable: {
+    type: 'object',
+    description: 'See src/core/routing-table.ts: revision, generatedAt, models{name: {policy, residency, regions[{region, latitude, longitude, jurisdiction, country, continent, versions[{version, weight, endpoints[{id, zone, url}]}], stickyHeader?, mirror?}]}}',
+    required: ['revision', 'generatedAt', 'models'],
+    properties: { revision: { type: 'integer' }, generatedAt: { type: 'string', format: 'date-time' }, models: { type: 'object' } },
+  },
+  RoutingPolicy: {
+    oneOf: [
+      { type: 'object', required: ['type'], properties: { type: { const: 'latency' } } },
+      { type: 'object', required: ['type'], properties: { type: { const: 'geoproximity' }, bias: { type: 'object', additionalProperties: { type: 'integer', minimum: -99, maximum: 99 } } } },
+      { type: 'object', required: ['type', 'rules'], properties: { type: { const: 'geolocation' }, rules: { type: 'array', items: { type: 'object', required: ['match', 'regions'], properties: { match: { type: 'string', description: 'country:DE, continent:EU or *' }, regions: { type: 'array', items: { type: 'string' } } } } } } },
+      { type: 'object', required: ['type', 'weights'], properties: { type: { const: 'weighted' }, weights: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } } } },
+      { type: 'object', required: ['type', 'order'], properties: { type: { const: 'failover' }, order: { type: 'array', items: { type: 'string' } } } },
+    ],
+  },
+  DrillRequest: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['region', 'mode'],
+    properties: { region: { type: 'string' }, zone: { type: 'string' }, replicaId: { type: 'string' }, mode: { type: 'string', enum: ['kill', 'freeze', 'restore'] } },
+  },
   Error: record<ApiError>({ error: str('what went wrong and what to do'), code: str('stable code, e.g. UNAUTHENTICATED, RESIDENCY_VIOLATION') }),
   Health: { type: 'object', properties: { ok: { const: true } }, required: ['ok'] },
   WhoAmI: record<WhoAmI>({ name: str(), role: ROLE }),

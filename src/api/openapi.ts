@@ -46,6 +46,17 @@ const ERROR_TEXT: Record<number, string> = {
 
 /** Every operation, by path and method. Keys must match routes.ts exactly. */
 const OPERATIONS: Record<string, Partial<Record<'get' | 'put' | 'post' | 'delete', Operation>>> = {
+  '/api/v1/routing-table': { get: { summary: 'The routing table routers serve: per model, its policy, residency and verified regions with their endpoints', role: 'viewer', ok: { status: 200, description: 'routing table', schema: ref('RoutingTable') }, errors: [] } },
+  '/api/v1/routing-table/stream': {
+    get: { summary: 'Server-Sent Events: the current routing table, then every new one (event: routing-table, id: revision)', role: 'viewer', ok: { status: 200, description: 'event stream', type: 'text/event-stream', schema: { type: 'string' } }, errors: [] },
+  },
+  '/api/v1/models/{model}/traffic': {
+    get: { summary: "The model's routing policy (latency unless set)", role: 'viewer', path: [MODEL], ok: { status: 200, description: 'policy', schema: ref('RoutingPolicy') }, errors: [] },
+    put: { summary: "Set the model's routing policy; routers get it with the next routing table", role: 'deployer', path: [MODEL], body: { type: 'application/json', schema: ref('RoutingPolicy'), required: true }, ok: { status: 200, description: 'the stored policy', schema: ref('RoutingPolicy') }, errors: [404] },
+  },
+  '/api/v1/drills': {
+    post: { summary: 'Failure drill: kill (SIGKILL), freeze (SIGSTOP) or restore a region, zone or replica', role: 'admin', body: { type: 'application/json', schema: ref('DrillRequest'), required: true }, ok: { status: 200, description: 'the replicas affected', schema: { type: 'array', items: { type: 'object' } } }, errors: [404] },
+  },
   '/healthz': { get: { summary: 'Liveness of the control plane', role: null, ok: { status: 200, description: 'alive', schema: ref('Health') }, errors: [] } },
   '/openapi.json': { get: { summary: 'This document', role: null, ok: { status: 200, description: 'OpenAPI 3.1', schema: { type: 'object' } }, errors: [] } },
   '/api/v1/whoami': { get: { summary: 'The caller, from the bearer token', role: 'viewer', ok: { status: 200, description: 'name and role', schema: ref('WhoAmI') }, errors: [] } },

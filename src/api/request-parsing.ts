@@ -3,7 +3,7 @@
 import type { DeployRequest, OnFailure, Role } from '../core/domain.js';
 import { MeridianError } from '../core/errors.js';
 import { JURISDICTIONS } from '../core/regions.js';
-import type { EventQuery, RollbackRequest } from '../rollout/service.js';
+import type { DrillRequest, EventQuery, RollbackRequest } from '../rollout/service.js';
 import { BodyReader } from './body-reader.js';
 import { checkName } from './names.js';
 import type { CreateTokenRequest } from './requests.js';
@@ -50,6 +50,17 @@ export function readRollbackRequest(body: unknown): RollbackRequest {
   if (r.has('regions')) req.regions = r.stringList('regions', REGIONS_EXAMPLE);
   if (r.has('parallel')) req.parallel = r.int('parallel', 1, MAX_PARALLEL);
   if (r.has('onFailure')) req.onFailure = r.oneOf('onFailure', ON_FAILURE);
+  return req;
+}
+
+const DRILL_MODES: readonly DrillRequest['mode'][] = ['kill', 'freeze', 'restore'];
+
+/** `POST /api/v1/drills`. */
+export function readDrillRequest(body: unknown): DrillRequest {
+  const r = new BodyReader('body', body, ['region', 'zone', 'replicaId', 'mode'], '{"region":"eu-west-1","mode":"kill"}');
+  const req: DrillRequest = { region: r.string('region', 'eu-west-1'), mode: r.oneOf('mode', DRILL_MODES) };
+  if (r.has('zone')) req.zone = r.string('zone', 'eu-west-1a');
+  if (r.has('replicaId')) req.replicaId = r.string('replicaId', 'eu-west-1/iris:v2/0');
   return req;
 }
 

@@ -6,9 +6,10 @@ import { MeridianError, isMeridianError } from '../core/errors.js';
 import { readBody, sendJson } from '../core/http.js';
 import { parseJsonBody } from './body-reader.js';
 import { streamEvents } from './event-stream.js';
+import { streamRoutingTable } from './routing-table-stream.js';
 import { checkName } from './names.js';
 import { openApiDocument } from './openapi.js';
-import { readCreateToken, readDeployRequest, readEventQuery, readId, readResidency, readRollbackRequest } from './request-parsing.js';
+import { readCreateToken, readDeployRequest, readDrillRequest, readEventQuery, readId, readResidency, readRollbackRequest } from './request-parsing.js';
 import type { Health, WhoAmI } from './requests.js';
 import type { RequestContext, Route } from './router.js';
 
@@ -125,6 +126,36 @@ export const ROUTES: readonly Route[] = [
     handle: async (c) => sendJson(c.res, 200, await c.service.events(readEventQuery(c.query, c.options.maxEventsLimit))),
   },
   { method: 'GET', path: '/api/v1/events/stream', role: 'viewer', handle: (c) => streamEvents(c, readEventQuery(c.query, null)) },
+  { method: 'GET', path: '/api/v1/routing-table', role: 'viewer', handle: read((c) => c.service.routingTable()) },
+  {
+    method: 'GET',
+    path: '/api/v1/routing-table/stream',
+    role: 'viewer',
+    handle: (c) => {
+      noQuery(c);
+      return streamRoutingTable(c);
+    },
+  },
+  { method: 'GET', path: '/api/v1/models/{model}/traffic', role: 'viewer', handle: read((c) => c.service.trafficPolicy(model(c))) },
+  {
+    method: 'PUT',
+    path: '/api/v1/models/{model}/traffic',
+    role: 'deployer',
+    handle: async (c) => {
+      noQuery(c);
+      const name = model(c);
+      sendJson(c.res, 200, await c.service.setTrafficPolicy(name, await jsonBody(c), c.principal));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/drills',
+    role: 'admin',
+    handle: async (c) => {
+      noQuery(c);
+      sendJson(c.res, 200, await c.service.drill(readDrillRequest(await jsonBody(c)), c.principal));
+    },
+  },
   {
     method: 'POST',
     path: '/api/v1/tokens',

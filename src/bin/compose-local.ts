@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { BlobStore } from '../artifacts/blob-store.js';
 import { systemClock } from '../core/clock.js';
 import { LOCAL_DEFAULTS as L, ROLLOUT_DEFAULTS } from '../core/defaults.js';
+import { MeridianError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { loadRegionCatalog, type RegionCatalog } from '../config/regions/catalog.js';
 import type { LocalProvider } from '../providers/local/local-provider.js';
@@ -66,6 +67,10 @@ export async function composeLocalControlPlane(o: LocalControlPlaneOptions): Pro
     clock: systemClock,
     logger: o.logger,
     trafficShares: o.trafficShares ?? (() => ({})),
+    traffic,
+    validatePolicy: () => {
+      throw new MeridianError('UNSUPPORTED', 'routing policies are not settable yet');
+    },
   });
   return {
     controlPlane,

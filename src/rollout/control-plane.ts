@@ -10,7 +10,10 @@ import { HEALTH_DEFAULTS, RegionHealthMonitor } from '../monitor/region-health.j
 import { Reconciler } from './reconciler.js';
 import { planDeploy } from './deploy-plan.js';
 import { checkName, pushModel } from './model-registry.js';
-import type { ControlPlaneService, EventQuery, Principal, RollbackRequest } from './service.js';
+import type { RoutingPolicySpec, RoutingTable } from '../core/routing-table.js';
+import type { ReplicaStatus } from '../providers/compute-provider.js';
+import { DRILL_MODES, type ControlPlaneService, type DrillRequest, type EventQuery, type Principal, type RollbackRequest } from './service.js';
+import type { InProcessTrafficControl } from './traffic.js';
 import { modelStatus, type TrafficShares } from './status.js';
 import { wavesOf } from './waves.js';
 
@@ -21,6 +24,10 @@ export interface ControlPlaneOptions extends ReconcilerDeps {
   trafficShares: TrafficShares;
   /** Overrides of the active health checks' interval, timeout and thresholds. */
   healthCheck?: Partial<typeof HEALTH_DEFAULTS>;
+  /** Where routing tables are published (and read back for the API's watch). */
+  traffic: InProcessTrafficControl;
+  /** Checks a routing policy against the known regions (router/policies). */
+  validatePolicy: (policy: unknown) => RoutingPolicySpec;
 }
 
 function info(v: ModelVersionRecord): ModelVersionInfo {
@@ -168,6 +175,39 @@ export class ControlPlane implements ControlPlaneService {
 
   subscribe(fn: (e: EventRecord) => void): () => void {
     return this.o.store.events.subscribe(fn);
+  }
+
+  routingTable(): RoutingTable {
+    return this.o.traffic.current();
+  }
+
+  subscribeRoutingTable(fn: (t: RoutingTable) => void): () => void {
+    return this.o.traffic.subscribe(fn);
+  }
+
+  async trafficPolicy(model: string): Promise<RoutingPolicySpec> {
+    checkName('model', model);
+    return this.o.store.traffic.policy(model);
+  }
+
+  async setTrafficPolicy(model: string, policy: unknown, by: Principal): Promise<RoutingPolicySpec> {
+    checkName('model', model);
+    if ((await this.o.store.models.versionsOf(model)).length === 0) throw new MeridianError('MODEL_NOT_FOUND', `unknown model "${model}"; push it first`);
+    const spec = this.o.validatePolicy(policy);
+    await this.o.store.traffic.setPolicy(model, spec, by.name);
+    await this.o.republish();
+    return spec;
+  }
+
+  async drill(req: DrillRequest, by: Principal): Promise<ReplicaStatus[]> {
+    this.o.catalog.require(req.region);
+    const target = { region: req.region, ...(req.zone !== undefined ? { zone: req.zone } : {}), ...(req.replicaId !== undefined ? { replicaId: req.replicaId } : {}) };
+    const what = req.replicaId ?? req.zone ?? req.region;
+    const hit = req.mode === 'restore' ? await this.o.provider.restore(target) : this.o.provider.fail(target, DRILL_MODES[req.mode]);
+    await this.o.store.events.record({ actor: by.name, kind: `drill.${req.mode}`, region: req.region, message: `drill: ${req.mode} ${what} (${hit.length} replica(s))`, data: { zone: req.zone ?? null, replicaId: req.replicaId ?? null } });
+    // Restarted replicas have new ports: routers must learn them.
+    if (req.mode === 'restore') await this.o.republish();
+    return hit;
   }
 
   createToken(name: string, role: Role, by: Principal): Promise<CreatedToken> {

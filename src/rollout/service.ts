@@ -14,6 +14,8 @@ import type {
   Rollout,
   TokenInfo,
 } from '../core/domain.js';
+import type { RoutingPolicySpec, RoutingTable } from '../core/routing-table.js';
+import type { FailureMode, ReplicaStatus } from '../providers/compute-provider.js';
 
 /** Who is asking: from the bearer token. */
 export interface Principal {
@@ -36,6 +38,16 @@ export interface EventQuery {
   limit?: number;
 }
 
+/** A failure drill: break (kill: SIGKILL, freeze: SIGSTOP) or restore a region, a zone or one replica. */
+export interface DrillRequest {
+  region: string;
+  zone?: string;
+  replicaId?: string;
+  mode: 'kill' | 'freeze' | 'restore';
+}
+
+export const DRILL_MODES: Record<Exclude<DrillRequest['mode'], 'restore'>, FailureMode> = { kill: 'crash', freeze: 'hang' };
+
 export interface ControlPlaneService {
   authenticate(token: string): Promise<Principal | undefined>;
   regions(): RegionInfo[];
@@ -51,6 +63,15 @@ export interface ControlPlaneService {
   events(q: EventQuery): Promise<EventRecord[]>;
   /** Live events after they are committed; returns an unsubscribe function. */
   subscribe(fn: (e: EventRecord) => void): () => void;
+  /** The routing table routers serve; only verified regions are in it. */
+  routingTable(): RoutingTable;
+  /** Every new routing table as it is published; returns an unsubscribe function. */
+  subscribeRoutingTable(fn: (t: RoutingTable) => void): () => void;
+  trafficPolicy(model: string): Promise<RoutingPolicySpec>;
+  /** Validates and stores the model's routing policy, then republishes the routing table. */
+  setTrafficPolicy(model: string, policy: unknown, by: Principal): Promise<RoutingPolicySpec>;
+  /** Breaks or restores replicas on purpose (`meridian drill`); recorded as an event. */
+  drill(req: DrillRequest, by: Principal): Promise<ReplicaStatus[]>;
   createToken(name: string, role: Role, by: Principal): Promise<CreatedToken>;
   listTokens(): Promise<TokenInfo[]>;
   revokeToken(id: number, by: Principal): Promise<void>;

@@ -3,6 +3,9 @@
 // `subscribe` really pushes every appended event. The API is the thing under test; this stands in
 // for the store and the regions behind it.
 import { createHash, randomBytes } from 'node:crypto';
+import { EMPTY_ROUTING_TABLE, type RoutingPolicySpec, type RoutingTable } from '../../src/core/routing-table.js';
+import type { ReplicaStatus } from '../../src/providers/compute-provider.js';
+import type { DrillRequest } from '../../src/rollout/service.js';
 import type { CreatedToken, DeployRequest, EventRecord, ModelStatus, ModelVersionInfo, PushResult, RegionInfo, RegionPhase, Role, Rollout, RolloutStatus, TokenInfo } from '../../src/api/contract.js';
 import { MeridianError } from '../../src/core/errors.js';
 import { loadRegionCatalog } from '../../src/config/regions/catalog.js';
@@ -137,6 +140,42 @@ export class FakeControlPlane implements ControlPlaneService {
   subscribe(fn: (e: EventRecord) => void): () => void {
     this.subscribers.add(fn);
     return () => this.subscribers.delete(fn);
+  }
+
+  table: RoutingTable = { ...EMPTY_ROUTING_TABLE, revision: 1 };
+  private readonly tableSubscribers = new Set<(t: RoutingTable) => void>();
+  policies: Record<string, RoutingPolicySpec> = {};
+  drills: DrillRequest[] = [];
+
+  routingTable(): RoutingTable {
+    return this.table;
+  }
+
+  /** Publishes a table to watchers, as the control plane does after a placement changes. */
+  publishTable(t: RoutingTable): void {
+    this.table = t;
+    for (const fn of this.tableSubscribers) fn(t);
+  }
+
+  subscribeRoutingTable(fn: (t: RoutingTable) => void): () => void {
+    this.tableSubscribers.add(fn);
+    return () => this.tableSubscribers.delete(fn);
+  }
+
+  trafficPolicy(model: string): Promise<RoutingPolicySpec> {
+    return Promise.resolve(this.policies[model] ?? { type: 'latency' });
+  }
+
+  setTrafficPolicy(model: string, policy: unknown): Promise<RoutingPolicySpec> {
+    const spec = policy as RoutingPolicySpec;
+    if (typeof spec !== 'object' || spec === null || typeof spec.type !== 'string') return Promise.reject(new MeridianError('INVALID_ARGUMENT', 'policy: "type" is required'));
+    this.policies[model] = spec;
+    return Promise.resolve(spec);
+  }
+
+  drill(req: DrillRequest): Promise<ReplicaStatus[]> {
+    this.drills.push(req);
+    return Promise.resolve([]);
   }
 
   createToken(name: string, role: Role, by: Principal): Promise<CreatedToken> {
