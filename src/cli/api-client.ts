@@ -4,7 +4,7 @@
 import type { CreatedToken, DeployRequest, EventRecord, ModelStatus, ModelVersionInfo, PushResult, RegionInfo, Rollout, TokenInfo } from '../api/contract.js';
 import type { CreateTokenRequest, EventsQuery, RollbackRequest, WhoAmI } from '../api/requests.js';
 import type { ApiTarget } from './client-config.js';
-import { readSse } from './sse.js';
+import { readSse } from '../core/sse.js';
 
 /** A request the control plane refused or could not answer. */
 export class ApiCallError extends Error {

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { EventRecord, Rollout } from '../../src/api/contract.js';
 import { ApiClient } from '../../src/cli/api-client.js';
 import { followRollout } from '../../src/cli/follow.js';
-import { readSse } from '../../src/cli/sse.js';
+import { readSse } from '../../src/core/sse.js';
 import { startApi, type Running } from '../api/api-helpers.js';
 import { FakeControlPlane, TOKENS } from '../api/fake-control-plane.js';
 
