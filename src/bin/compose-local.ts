@@ -6,12 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { BlobStore } from '../artifacts/blob-store.js';
 import { systemClock } from '../core/clock.js';
 import { LOCAL_DEFAULTS as L, ROLLOUT_DEFAULTS } from '../core/defaults.js';
-import { MeridianError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { loadRegionCatalog, type RegionCatalog } from '../config/regions/catalog.js';
 import type { LocalProvider } from '../providers/local/local-provider.js';
 import { LocalProvider as LocalProviderImpl } from '../providers/local/local-provider.js';
 import { ControlPlane } from '../rollout/control-plane.js';
+import { validatePolicySpec } from '../router/policies/index.js';
 import { httpVerifier } from '../rollout/http-verifier.js';
 import type { ArtifactReplicator, RegionVerifier } from '../rollout/ports.js';
 import { LocalReplicator } from '../rollout/replicator.js';
@@ -68,9 +68,7 @@ export async function composeLocalControlPlane(o: LocalControlPlaneOptions): Pro
     logger: o.logger,
     trafficShares: o.trafficShares ?? (() => ({})),
     traffic,
-    validatePolicy: () => {
-      throw new MeridianError('UNSUPPORTED', 'routing policies are not settable yet');
-    },
+    validatePolicy: (p) => validatePolicySpec(p, (code: string) => catalog.get(code) !== undefined),
   });
   return {
     controlPlane,
