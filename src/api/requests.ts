@@ -4,7 +4,8 @@
 import type { Role } from '../core/domain.js';
 
 // The rollback request is defined next to the service; clients reach it through here.
-export type { RollbackRequest } from '../rollout/service.js';
+export type { DrillRequest, RollbackRequest } from '../rollout/service.js';
+export type { ReplicaStatus } from '../providers/compute-provider.js';
 
 /** `GET /api/v1/whoami`. */
 export interface WhoAmI {

@@ -2,6 +2,8 @@
 // carry the server's stable code and HTTP status, so commands choose exit codes without reading
 // message text.
 import type { CreatedToken, DeployRequest, EventRecord, ModelStatus, ModelVersionInfo, PushResult, RegionInfo, Rollout, TokenInfo } from '../api/contract.js';
+import type { DrillRequest, ReplicaStatus } from '../api/requests.js';
+import type { RoutingPolicySpec, RoutingTable } from '../core/routing-table.js';
 import type { CreateTokenRequest, EventsQuery, RollbackRequest, WhoAmI } from '../api/requests.js';
 import type { ApiTarget } from './client-config.js';
 import { readSse } from '../core/sse.js';
@@ -48,6 +50,10 @@ export class ApiClient {
   events = (q: EventsQuery): Promise<EventRecord[]> => this.json('GET', `/api/v1/events${queryString({ ...q })}`);
   createToken = (req: CreateTokenRequest): Promise<CreatedToken> => this.json('POST', '/api/v1/tokens', req);
   tokens = (): Promise<TokenInfo[]> => this.json('GET', '/api/v1/tokens');
+  trafficPolicy = (model: string): Promise<RoutingPolicySpec> => this.json('GET', `/api/v1/models/${enc(model)}/traffic`);
+  setTrafficPolicy = (model: string, policy: RoutingPolicySpec): Promise<RoutingPolicySpec> => this.json('PUT', `/api/v1/models/${enc(model)}/traffic`, policy);
+  routingTable = (): Promise<RoutingTable> => this.json('GET', '/api/v1/routing-table');
+  drill = (req: DrillRequest): Promise<ReplicaStatus[]> => this.json('POST', '/api/v1/drills', req);
   revokeToken = async (id: number): Promise<void> => {
     await this.call('DELETE', `/api/v1/tokens/${id}`, { timeoutMs: REQUEST_TIMEOUT_MS });
   };
