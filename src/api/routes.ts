@@ -132,7 +132,9 @@ export const ROUTES: readonly Route[] = [
     path: '/api/v1/routing-table/stream',
     role: 'viewer',
     handle: (c) => {
-      noQuery(c);
+      for (const k of c.query.keys()) {
+        if (k !== 'router' && k !== 'edge') throw new MeridianError('INVALID_ARGUMENT', `query parameter "${k}" is not known here; a router may send router=URL and edge=NAME`);
+      }
       return streamRoutingTable(c);
     },
   },

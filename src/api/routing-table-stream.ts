@@ -18,12 +18,16 @@ export function streamRoutingTable(c: RequestContext): Promise<void> {
     res.write(tableFrame(t));
   };
   const unsubscribe = service.subscribeRoutingTable(send);
+  // A router says who it is on its watch, so the control plane can ask it for traffic counts.
+  const router = c.query.get('router');
+  const unregister = router !== null && /^https?:\/\/[^\s]+$/.test(router) ? service.registerRouter({ url: router, edge: c.query.get('edge') ?? 'unknown' }) : undefined;
   send(service.routingTable());
   const keepalive = setInterval(() => res.write(': keepalive\n\n'), options.keepaliveMs);
   return new Promise((resolve) => {
     res.once('close', () => {
       clearInterval(keepalive);
       unsubscribe();
+      unregister?.();
       resolve();
     });
   });

@@ -15,14 +15,12 @@ import { validatePolicySpec } from '../router/policies/index.js';
 import { httpVerifier } from '../rollout/http-verifier.js';
 import type { ArtifactReplicator, RegionVerifier } from '../rollout/ports.js';
 import { LocalReplicator } from '../rollout/replicator.js';
-import type { TrafficShares } from '../rollout/status.js';
 import { buildRoutingTable, InProcessTrafficControl } from '../rollout/traffic.js';
 import { Store } from '../store/store.js';
 
 export interface LocalControlPlaneOptions {
   dataDir: string;
   logger: Logger;
-  trafficShares?: TrafficShares;
   /** Seams for tests and drills: wrap the replicator (e.g. to damage copies) or the verifier. */
   replicator?: (base: LocalReplicator) => ArtifactReplicator;
   verifier?: RegionVerifier;
@@ -66,7 +64,6 @@ export async function composeLocalControlPlane(o: LocalControlPlaneOptions): Pro
     republish: async () => traffic.publish(await buildRoutingTable(store, provider, (c) => catalog.require(c), nextRevision())),
     clock: systemClock,
     logger: o.logger,
-    trafficShares: o.trafficShares ?? (() => ({})),
     traffic,
     validatePolicy: (p) => validatePolicySpec(p, (code: string) => catalog.get(code) !== undefined),
   });

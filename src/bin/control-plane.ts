@@ -1,24 +1,21 @@
 // `meridian control-plane`: the control-plane process that `meridian up` starts. It owns the
-// store, the local regions (through the local provider), the API and the local router; on start
-// it restores every region to its recorded placement and resumes unfinished rollouts.
+// store, the local regions (through the local provider) and the API; routers are separate
+// processes that watch its routing table. On start it restores every region to its recorded
+// placement and resumes unfinished rollouts.
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApiServer } from '../api/server.js';
-import { LOCAL_DEFAULTS as L, SERVING_DEFAULTS } from '../core/defaults.js';
+import { LOCAL_DEFAULTS as L } from '../core/defaults.js';
 import { isTerminalRollout } from '../core/domain.js';
 import { MeridianError, messageOf } from '../core/errors.js';
 import { jsonLogger, type Logger } from '../core/log.js';
 import { intFlag, parseFlags, requireFlag } from '../config/flags.js';
 import { parseRegionList } from '../config/region-list.js';
 import { loadRegionCatalog } from '../config/regions/catalog.js';
-import { requireEdge } from '../config/regions/edges.js';
 import { ensureExampleModels } from '../examples/index.js';
-import { createNetworkEmulator } from '../providers/local/network-emulation.js';
 import type { ControlPlane } from '../rollout/control-plane.js';
-import { createPlaceholderRouter } from '../router/placeholder-router.js';
-import { TrafficStats } from '../router/traffic-stats.js';
 import { composeLocalControlPlane, type LocalControlPlane } from './compose-local.js';
 
 const DEMO_ACTOR = { name: 'meridian up', role: 'admin' as const };
@@ -28,19 +25,15 @@ export async function main(argv: string[]): Promise<number> {
     'data-dir': { type: 'string' },
     'seed-demo': { type: 'string' },
     replicas: { type: 'string' },
-    edge: { type: 'string' },
-    'no-latency-emulation': { type: 'boolean' },
   });
   const dataDir = requireFlag('data-dir', f['data-dir'], 'the directory for state, logs and artifacts');
   const catalog = loadRegionCatalog();
   const demoRegions = f['seed-demo'] === undefined ? undefined : parseRegionList(f['seed-demo'], catalog, [], 'seed-demo');
   const replicas = intFlag('replicas', f.replicas, L.replicasPerRegion, 1, 16);
-  const edge = requireEdge(f.edge ?? L.edge);
   const token = process.env.MERIDIAN_TOKEN;
   if (token === undefined || token.length < 16) throw new MeridianError('USAGE', 'MERIDIAN_TOKEN must hold the admin token (16+ characters); `meridian up` sets it');
   const logger = jsonLogger({ component: 'control-plane' });
 
-  const stats = new TrafficStats();
   let env: LocalControlPlane | undefined;
   const servers: Server[] = [];
   let stopping = false;
@@ -61,20 +54,16 @@ export async function main(argv: string[]): Promise<number> {
   });
 
   try {
-    env = await composeLocalControlPlane({ dataDir, logger, trafficShares: (m) => stats.shares(m) });
+    env = await composeLocalControlPlane({ dataDir, logger });
     // Every state change is an event; the log carries them too, for `meridian up`'s progress.
     env.store.events.subscribe((e) => logger.log('info', e.kind, { ...e, event: e.kind, eventId: e.id }));
     await env.store.tokens.ensure(token, 'admin (meridian up)', 'admin', 'meridian up');
     await env.controlPlane.start();
     const api = createApiServer(env.controlPlane, { logger });
-    const emulator = createNetworkEmulator({ enabled: f['no-latency-emulation'] !== true, catalog });
-    const traffic = env.traffic;
-    const routerHandler = createPlaceholderRouter({ edge, table: () => traffic.current(), emulator, maxBodyBytes: SERVING_DEFAULTS.maxBodyBytes, stats });
-    const router = createServer((req, res) => void routerHandler(req, res));
-    servers.push(api, router);
-    await Promise.all(servers.map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
-    logger.log('info', 'control-plane.ready', { apiUrl: urlOf(api), routerUrl: urlOf(router), edge: edge.name, latencyEmulation: emulator.enabled, pid: process.pid });
-    if (demoRegions !== undefined) await seedDemo(env, dataDir, demoRegions, replicas, logger, (r) => Math.round(emulator.oneWayDelayMs(edge, r) * 10) / 10);
+    servers.push(api);
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+    logger.log('info', 'control-plane.ready', { apiUrl: urlOf(api), pid: process.pid });
+    if (demoRegions !== undefined) await seedDemo(env, dataDir, demoRegions, replicas, logger);
   } catch (e) {
     logger.log('error', 'control-plane.failed', { error: messageOf(e) });
     await shutdown('start failed');
@@ -92,7 +81,7 @@ function urlOf(s: Server): string {
  * chosen regions — the same path as `meridian models push` and `meridian deploy`. Skipped for
  * regions that already serve iris (a restart restores them from the store instead).
  */
-async function seedDemo(env: LocalControlPlane, dataDir: string, regions: string[], replicas: number, logger: Logger, delayMs: (region: string) => number): Promise<void> {
+async function seedDemo(env: LocalControlPlane, dataDir: string, regions: string[], replicas: number, logger: Logger): Promise<void> {
   const cp: ControlPlane = env.controlPlane;
   const { manifest } = await ensureExampleModels(join(dataDir, 'models'));
   for (const key of ['iris-v1', 'iris-v2'] as const) {
@@ -109,6 +98,6 @@ async function seedDemo(env: LocalControlPlane, dataDir: string, regions: string
   }
   logger.log('info', 'demo.ready', {
     status,
-    regions: regions.map((r) => ({ region: r, oneWayDelayMs: delayMs(r), replicas: env.provider.status({ region: r, model: 'iris' }).map((x) => ({ zone: x.zone, url: x.url, version: x.version })) })),
+    regions: regions.map((r) => ({ region: r, replicas: env.provider.status({ region: r, model: 'iris' }).map((x) => ({ zone: x.zone, url: x.url, version: x.version })) })),
   });
 }

@@ -14,11 +14,15 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
 }
 
 /**
- * SIGTERM the control plane (it drains and stops its replicas), SIGKILL it if it does not finish
+ * SIGTERM the router, then the control plane (it drains and stops its replicas), SIGKILL it if it does not finish
  * in time, then kill any replica it left behind — e.g. when it had itself been SIGKILLed.
  * Returns the number of leftover replica processes that had to be killed.
  */
 export async function stopLocalEnvironment(local: NonNullable<ClientConfig['local']>, timeoutMs: number): Promise<number> {
+  if (local.routerPid !== undefined && isAlive(local.routerPid)) {
+    signal(local.routerPid, 'SIGTERM');
+    if (!(await waitGone(local.routerPid, 5000))) signal(local.routerPid, 'SIGKILL');
+  }
   if (isAlive(local.controlPlanePid)) {
     signal(local.controlPlanePid, 'SIGTERM');
     if (!(await waitGone(local.controlPlanePid, timeoutMs))) {

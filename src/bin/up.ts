@@ -1,7 +1,7 @@
 // `meridian up`: starts the local multi-region environment (a control-plane process that runs
 // the regions' model servers and a router) and writes the client config. In the foreground,
 // Ctrl-C stops everything; with --detach it returns once everything is ready.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,7 +14,8 @@ import { parseRegionList } from '../config/region-list.js';
 import { loadRegionCatalog } from '../config/regions/catalog.js';
 import { requireEdge } from '../config/regions/edges.js';
 import { isAlive } from '../providers/local/replica-process.js';
-import { configPath, meridianHome, readClientConfig, writeClientConfig } from '../cli/client-config.js';
+import { configPath, meridianHome, readClientConfig, writeClientConfig, type ClientConfig } from '../cli/client-config.js';
+import { createNetworkEmulator } from '../providers/local/network-emulation.js';
 import { stopLocalEnvironment } from './local-env.js';
 
 const HELP = `Usage: meridian up [--regions a,b,c] [--data-dir DIR] [--detach] [options]
@@ -64,21 +65,10 @@ export async function main(argv: string[]): Promise<number> {
 
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(dataDir, 'control-plane.log');
-  writeFileSync(logFile, '');
-  const fd = openSync(logFile, 'a');
   const token = randomBytes(24).toString('base64url');
-  const args = ['control-plane', '--data-dir', dataDir, '--seed-demo', regions.join(','), '--replicas', String(replicas), '--edge', edge];
-  if (f['no-latency-emulation'] === true) args.push('--no-latency-emulation');
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./meridian.js', import.meta.url)), ...args], {
-    stdio: ['ignore', fd, fd],
-    detached: true,
-    env: { ...process.env, MERIDIAN_TOKEN: token },
-  });
-  closeSync(fd);
-  child.unref();
-  const pid = child.pid!;
-  const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-  const local = { dataDir, controlPlanePid: pid, regions };
+  const args = ['control-plane', '--data-dir', dataDir, '--seed-demo', regions.join(','), '--replicas', String(replicas)];
+  const { child, exited } = startProcess(args, logFile, { MERIDIAN_TOKEN: token });
+  const local: NonNullable<ClientConfig['local']> = { dataDir, controlPlanePid: child.pid!, regions };
   // Written before waiting, so `meridian down` can clean up even if this command is interrupted.
   writeClientConfig({ apiUrl: '', token, local });
 
@@ -118,8 +108,24 @@ export async function main(argv: string[]): Promise<number> {
     await stopLocalEnvironment(local, L.replicaStopTimeoutMs);
     return interrupted ? 130 : 1;
   }
-  writeClientConfig({ apiUrl: String(plane.apiUrl), routerUrl: String(plane.routerUrl), token, local });
-  printSummary({ ...plane, ...ready }, (performance.now() - t0) / 1000);
+  // The router is its own process: it keeps serving its last routing table if the control plane dies.
+  const routerLog = join(dataDir, 'router.log');
+  const routerArgs = ['router', '--edge', edge, '--state-file', join(dataDir, 'router-table.json'), ...(f['no-latency-emulation'] === true ? ['--no-latency-emulation'] : [])];
+  const router = startProcess(routerArgs, routerLog, { MERIDIAN_API_URL: String(plane.apiUrl), MERIDIAN_TOKEN: token });
+  local.routerPid = router.child.pid!;
+  writeClientConfig({ apiUrl: String(plane.apiUrl), token, local });
+  let routerReady: Record<string, unknown>;
+  try {
+    routerReady = await followJsonLog(routerLog, { until: (e) => (e.event === 'router.ready' ? e : undefined), exited: router.exited, timeoutMs: L.upTimeoutMs, waitingFor: 'the router was ready', errorCode: 'PROVISION_FAILED' });
+  } catch (e) {
+    console.error(`meridian up: the router did not start: ${messageOf(e)}`);
+    await stopLocalEnvironment(local, L.replicaStopTimeoutMs);
+    return 1;
+  }
+  writeClientConfig({ apiUrl: String(plane.apiUrl), routerUrl: String(routerReady.url), token, local });
+  const emulator = createNetworkEmulator({ enabled: f['no-latency-emulation'] !== true, catalog });
+  const edgeLocation = requireEdge(edge);
+  printSummary({ ...plane, ...ready, routerUrl: routerReady.url, edge, latencyEmulation: emulator.enabled }, (performance.now() - t0) / 1000, (r) => Math.round(emulator.oneWayDelayMs(edgeLocation, r) * 10) / 10);
   if (ready.status !== 'succeeded') console.error(`\nThe demo deployment ended ${String(ready.status)}; see \`meridian history iris\`.`);
   if (f.detach === true) {
     console.log(`\nRunning in the background. Stop it with: meridian down`);
@@ -152,11 +158,10 @@ function progress(e: Record<string, unknown>): void {
 
 interface ReadyRegion {
   region: string;
-  oneWayDelayMs: number;
   replicas: { zone: string; url: string; version: string }[];
 }
 
-function printSummary(ready: Record<string, unknown>, seconds: number): void {
+function printSummary(ready: Record<string, unknown>, seconds: number, delayMs: (region: string) => number): void {
   const regions = ready.regions as ReadyRegion[];
   console.log(`\nMeridian is up (${seconds.toFixed(1)} s).`);
   console.log(`  control plane  ${String(ready.apiUrl)}`);
@@ -164,8 +169,19 @@ function printSummary(ready: Record<string, unknown>, seconds: number): void {
   console.log(`  client config  ${configPath()}`);
   console.log('\nRegions (model iris:v2):');
   for (const r of regions) {
-    console.log(`  ${r.region.padEnd(16)} ${String(r.oneWayDelayMs).padStart(6)} ms one way from the edge`);
+    console.log(`  ${r.region.padEnd(16)} ${String(delayMs(r.region)).padStart(6)} ms one way from the edge`);
     for (const x of r.replicas) console.log(`    ${x.zone.padEnd(18)} ${x.url}  (${x.version})`);
   }
   console.log(`\nTry it:\n  curl -s ${String(ready.routerUrl)}/v2/models/iris/infer -H 'content-type: application/json' \\\n    -d '{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[5.1,3.5,1.4,0.2]}]}'`);
+}
+
+/** Starts a `meridian` subcommand in its own process group, its output going to `logFile`. */
+function startProcess(args: string[], logFile: string, env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null> } {
+  writeFileSync(logFile, '');
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./meridian.js', import.meta.url)), ...args], { stdio: ['ignore', fd, fd], detached: true, env: { ...process.env, ...env } });
+  closeSync(fd);
+  child.unref();
+  const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  return { child, exited };
 }

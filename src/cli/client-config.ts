@@ -10,7 +10,7 @@ export interface ClientConfig {
   routerUrl?: string;
   token: string;
   /** The local environment this config points at (written by `meridian up`). */
-  local?: { dataDir: string; controlPlanePid: number; regions: string[] };
+  local?: { dataDir: string; controlPlanePid: number; regions: string[]; routerPid?: number };
 }
 
 export function meridianHome(env: NodeJS.ProcessEnv = process.env): string {

@@ -44,7 +44,12 @@ export type ErrorCode =
   /** The CLI has no control plane to talk to: no client config and no MERIDIAN_API_URL. */
   | 'CLIENT_NOT_CONFIGURED'
   /** The control plane could not be reached (connection refused, reset, DNS). */
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  // router data plane
+  /** Every upstream attempt failed (refused, reset, 5xx, timed out) or the retry budget was spent. */
+  | 'UPSTREAM_UNAVAILABLE'
+  /** No upstream answered within the router's overall deadline. */
+  | 'DEADLINE_EXCEEDED';
 
 export class MeridianError extends Error {
   override readonly name: string = 'MeridianError';
@@ -88,7 +93,11 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'RESIDENCY_VIOLATION':
       return 422;
     case 'UNAVAILABLE':
+    case 'UPSTREAM_UNAVAILABLE':
       return 503;
+    // A gateway that got no answer in time (RFC 9110 §15.6.5).
+    case 'DEADLINE_EXCEEDED':
+      return 504;
     case 'METHOD_NOT_ALLOWED':
       return 405;
     case 'VERSION_CONFLICT':

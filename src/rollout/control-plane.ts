@@ -14,14 +14,13 @@ import type { RoutingPolicySpec, RoutingTable } from '../core/routing-table.js';
 import type { ReplicaStatus } from '../providers/compute-provider.js';
 import { DRILL_MODES, type ControlPlaneService, type DrillRequest, type EventQuery, type Principal, type RollbackRequest } from './service.js';
 import type { InProcessTrafficControl } from './traffic.js';
-import { modelStatus, type TrafficShares } from './status.js';
+import { sharesOf } from '../router/traffic-stats.js';
+import { modelStatus } from './status.js';
 import { wavesOf } from './waves.js';
 
 export interface ControlPlaneOptions extends ReconcilerDeps {
   catalog: RegionCatalog;
   blobs: BlobStore;
-  /** Observed share of each model's traffic per region (from the routers). */
-  trafficShares: TrafficShares;
   /** Overrides of the active health checks' interval, timeout and thresholds. */
   healthCheck?: Partial<typeof HEALTH_DEFAULTS>;
   /** Where routing tables are published (and read back for the API's watch). */
@@ -41,6 +40,8 @@ export class ControlPlane implements ControlPlaneService {
   private readonly abort = new AbortController();
 
   readonly health: RegionHealthMonitor;
+  /** Routers watching the routing table right now, by URL: where traffic shares come from. */
+  private readonly routers = new Map<string, { edge: string }>();
 
   constructor(private readonly o: ControlPlaneOptions) {
     this.reconciler = new Reconciler(o);
@@ -166,7 +167,29 @@ export class ControlPlane implements ControlPlaneService {
   async status(model?: string): Promise<ModelStatus[]> {
     const models = model !== undefined ? [model] : [...new Set((await this.o.store.models.list()).map((m) => m.model))];
     if (model !== undefined && (await this.o.store.models.versionsOf(model)).length === 0) throw new MeridianError('MODEL_NOT_FOUND', `unknown model "${model}"`);
-    return Promise.all(models.map((m) => modelStatus({ ...this.o, health: (mm, r) => this.health.health(mm, r) }, m)));
+    const counts = await this.routerCounts();
+    const trafficShares = (m: string): Promise<Record<string, number>> => Promise.resolve(sharesOf(counts.map((c) => c[m] ?? {})));
+    return Promise.all(models.map((m) => modelStatus({ ...this.o, trafficShares, health: (mm, r) => this.health.health(mm, r) }, m)));
+  }
+
+  registerRouter(r: { url: string; edge: string }): () => void {
+    this.routers.set(r.url, { edge: r.edge });
+    return () => this.routers.delete(r.url);
+  }
+
+  /** Each watching router's request counts per model and region; a router that does not answer in time counts as none. */
+  private async routerCounts(): Promise<Record<string, Record<string, number>>[]> {
+    const all = await Promise.all(
+      [...this.routers.keys()].map(async (url) => {
+        try {
+          const r = await fetch(`${url}/stats`, { signal: AbortSignal.timeout(500) });
+          return ((await r.json()) as { requests: Record<string, Record<string, number>> }).requests;
+        } catch {
+          return {};
+        }
+      }),
+    );
+    return all;
   }
 
   events(q: EventQuery): Promise<EventRecord[]> {

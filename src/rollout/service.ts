@@ -67,6 +67,8 @@ export interface ControlPlaneService {
   routingTable(): RoutingTable;
   /** Every new routing table as it is published; returns an unsubscribe function. */
   subscribeRoutingTable(fn: (t: RoutingTable) => void): () => void;
+  /** A router announced itself while watching the table (its URL serves GET /stats); returns the unregister function. */
+  registerRouter(r: { url: string; edge: string }): () => void;
   trafficPolicy(model: string): Promise<RoutingPolicySpec>;
   /** Validates and stores the model's routing policy, then republishes the routing table. */
   setTrafficPolicy(model: string, policy: unknown, by: Principal): Promise<RoutingPolicySpec>;

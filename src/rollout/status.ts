@@ -5,7 +5,7 @@ import type { ComputeProvider } from '../providers/compute-provider.js';
 import type { Store } from '../store/store.js';
 
 /** Observed share of a model's requests per region over a recent window; {} when idle. */
-export type TrafficShares = (model: string) => Record<string, number>;
+export type TrafficShares = (model: string) => Promise<Record<string, number>>;
 
 export interface StatusSources {
   store: Store;
@@ -19,7 +19,7 @@ export async function modelStatus(o: StatusSources, model: string): Promise<Mode
   const placements = await o.store.rollouts.placements(model);
   const rollouts = await o.store.rollouts.list(model);
   const active = rollouts.find((r) => r.status === 'pending' || r.status === 'running');
-  const shares = o.trafficShares(model);
+  const shares = await o.trafficShares(model);
   const regions = new Map<string, RegionStatus>();
   for (const p of placements) {
     const replicas = o.provider.status({ region: p.region, model, version: p.version });

@@ -17,6 +17,8 @@ export interface TableSourceOptions {
   /** Reconnect backoff: starts here, doubles, capped at maxBackoffMs. */
   minBackoffMs: number;
   maxBackoffMs: number;
+  /** Announced on the watch so the control plane can read this router's traffic counts. */
+  announce?: { url: string; edge: string };
 }
 
 export class RoutingTableSource {
@@ -82,7 +84,8 @@ export class RoutingTableSource {
     let backoff = this.o.minBackoffMs;
     while (!this.abort.signal.aborted) {
       try {
-        const r = await fetch(`${this.o.apiUrl}/api/v1/routing-table/stream`, { headers: { authorization: `Bearer ${this.o.token}` }, signal: this.abort.signal });
+        const q = this.o.announce === undefined ? '' : `?${new URLSearchParams({ router: this.o.announce.url, edge: this.o.announce.edge }).toString()}`;
+        const r = await fetch(`${this.o.apiUrl}/api/v1/routing-table/stream${q}`, { headers: { authorization: `Bearer ${this.o.token}` }, signal: this.abort.signal });
         if (r.status !== 200 || r.body === null) throw new Error(`control plane answered ${r.status} to the routing-table watch`);
         this.connected = true;
         backoff = this.o.minBackoffMs;

@@ -162,6 +162,15 @@ export class FakeControlPlane implements ControlPlaneService {
     return () => this.tableSubscribers.delete(fn);
   }
 
+  routers: { url: string; edge: string }[] = [];
+
+  registerRouter(r: { url: string; edge: string }): () => void {
+    this.routers.push(r);
+    return () => {
+      this.routers = this.routers.filter((x) => x !== r);
+    };
+  }
+
   trafficPolicy(model: string): Promise<RoutingPolicySpec> {
     return Promise.resolve(this.policies[model] ?? { type: 'latency' });
   }

@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { postJson } from '../helpers/http.js';
 import { killAll, runCli, startCli } from '../helpers/processes.js';
 
-/** Processes whose command line mentions `dir`: the control plane and its model servers (not `up` itself). */
+/** Processes whose command line mentions `dir`: the control plane, the router and the model servers (not `up` itself). */
 function processesUsing(dir: string): string[] {
   return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
     .split('\n')
@@ -53,7 +53,7 @@ describe('meridian up / down', () => {
     assert.match(up.stdout, /Meridian is up/);
     const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
     assert.ok(config.token.length >= 16);
-    assert.equal(processesUsing(dataDir).length, 1 + 4, `control plane + 4 model servers:\n${processesUsing(dataDir).join('\n')}`);
+    assert.equal(processesUsing(dataDir).length, 1 + 1 + 4, `control plane + router + 4 model servers:\n${processesUsing(dataDir).join('\n')}`);
     const status = await fetch(`${config.apiUrl}/api/v1/status`, { headers: { authorization: `Bearer ${config.token}` } });
     assert.equal(status.status, 200);
     const unauth = await fetch(`${config.apiUrl}/api/v1/status`);
@@ -79,7 +79,7 @@ describe('meridian up / down', () => {
     const up = startCli(['up', '--regions', 'eu-west-1,ap-southeast-1', '--replicas', '1', '--data-dir', dataDir], env);
     await up.waitFor('text', 30_000);
     await eventuallyAsync(() => up.events.some((e) => typeof e.line === 'string' && e.line.includes('Press Ctrl-C')), 60_000);
-    assert.equal(processesUsing(dataDir).length, 1 + 2);
+    assert.equal(processesUsing(dataDir).length, 1 + 1 + 2, 'control plane + router + 2 model servers');
     up.child.kill('SIGINT');
     const exit = await up.exited;
     assert.equal(exit.code, 0, up.stderr.join('\n'));

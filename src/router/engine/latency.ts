@@ -1,0 +1,66 @@
+// What the engine knows about latency: recent server-time percentiles per model × region × action
+// (for adaptive per-try timeouts and hedging) and a smoothed RTT per region (for latency routing).
+
+/** A bounded window of recent measurements per key, with percentiles once enough have arrived. */
+export class LatencyWindows {
+  private readonly windows = new Map<string, { values: Float64Array; next: number; size: number }>();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly minSamples: number,
+  ) {}
+
+  record(key: string, ms: number): void {
+    let w = this.windows.get(key);
+    if (w === undefined) {
+      w = { values: new Float64Array(this.capacity), next: 0, size: 0 };
+      this.windows.set(key, w);
+    }
+    w.values[w.next] = ms;
+    w.next = (w.next + 1) % this.capacity;
+    w.size = Math.min(w.size + 1, this.capacity);
+  }
+
+  /** The p-th percentile (0..1, nearest rank) of the window; undefined below `minSamples`. */
+  percentile(key: string, p: number): number | undefined {
+    const w = this.windows.get(key);
+    if (w === undefined || w.size < this.minSamples) return undefined;
+    const sorted = w.values.slice(0, w.size).sort();
+    return sorted[Math.min(w.size - 1, Math.max(0, Math.ceil(p * w.size) - 1))];
+  }
+}
+
+/** Smoothed round-trip time per region: SRTT ← (1 − α) × SRTT + α × R (RFC 6298 §2). */
+export class RttEstimator {
+  private readonly srtt = new Map<string, number>();
+
+  constructor(private readonly alpha: number) {}
+
+  observe(region: string, ms: number): void {
+    const prev = this.srtt.get(region);
+    this.srtt.set(region, prev === undefined ? ms : (1 - this.alpha) * prev + this.alpha * ms);
+  }
+
+  get(region: string): number | undefined {
+    return this.srtt.get(region);
+  }
+}
+
+/** Requests in flight per endpoint key: the "load" that power-of-two-choices compares. */
+export class LoadTracker {
+  private readonly outstanding = new Map<string, number>();
+
+  add(key: string): void {
+    this.outstanding.set(key, (this.outstanding.get(key) ?? 0) + 1);
+  }
+
+  remove(key: string): void {
+    const n = (this.outstanding.get(key) ?? 1) - 1;
+    if (n <= 0) this.outstanding.delete(key);
+    else this.outstanding.set(key, n);
+  }
+
+  get(key: string): number {
+    return this.outstanding.get(key) ?? 0;
+  }
+}

@@ -1,0 +1,67 @@
+// The outermost attempt wrapper: what every real attempt teaches the engine. It counts the
+// endpoint's outstanding requests (for power of two choices), feeds passive outlier detection,
+// the latency windows behind adaptive timeouts, the RTT estimate and the attempt metric.
+import type { Clock } from '../../core/clock.js';
+import type { EngineMetrics } from './engine-metrics.js';
+import type { LatencyWindows, LoadTracker, RttEstimator } from './latency.js';
+import type { OutlierDetector } from './outlier-detector.js';
+import type { ForwardAction, Interceptor, UpstreamRequest } from './types.js';
+import { toUpstreamError } from './upstream-error.js';
+
+/** Where observations go. */
+export interface ObservationSinks {
+  clock: Clock;
+  delayMs: (region: string) => number;
+  load: LoadTracker;
+  outliers: OutlierDetector;
+  latency: LatencyWindows;
+  rtt: RttEstimator;
+  metrics: EngineMetrics;
+  /** Called when a failure marks the endpoint as an outlier. */
+  onEjected: (req: UpstreamRequest, ms: number) => void;
+}
+
+/** The latency window an attempt belongs to: timeouts adapt per model × region × action. */
+export function latencyKey(model: string, region: string, action: ForwardAction): string {
+  return `${model}\u0000${region}\u0000${action}`;
+}
+
+/** Observes each attempt without changing its result. */
+export function withObservation(o: ObservationSinks): Interceptor {
+  return (next) => async (req, signal) => {
+    const t = req.target;
+    const labels = { model: t.model, region: t.region, version: t.version, role: req.role };
+    const started = o.clock.monotonicMs();
+    const serverMs = (): number => Math.max(0, o.clock.monotonicMs() - started - 2 * o.delayMs(t.region));
+    // Mirrors try a candidate version: its latency must not move the region's timeouts.
+    const learnsLatency = req.role !== 'mirror';
+    const failed = (): void => {
+      const ms = o.outliers.failure(t.key);
+      if (ms !== undefined) o.onEjected(req, ms);
+    };
+    o.load.add(t.key);
+    try {
+      const res = await next(req, signal);
+      if (res.status >= 500) failed();
+      else {
+        o.outliers.success(t.key);
+        if (learnsLatency) o.latency.record(latencyKey(t.model, t.region, req.action), serverMs());
+        o.rtt.observe(t.region, o.clock.monotonicMs() - started);
+      }
+      o.metrics.attempts.inc({ ...labels, result: res.status >= 500 ? 'http_5xx' : 'ok' });
+      return res;
+    } catch (e) {
+      const err = toUpstreamError(e, t.endpoint.id);
+      if (err.reason !== 'aborted') failed();
+      // A timed-out try is a censored measurement: it took at least this long. Recording it lets
+      // timeouts grow when a model really became slower, instead of timing out every try forever.
+      // A try abandoned for its hedge (`slow`) is not recorded: with a hung replica those would
+      // pin the p95, and so the hedge delay, at the hedge delay itself.
+      if (err.reason === 'timeout' && learnsLatency) o.latency.record(latencyKey(t.model, t.region, req.action), serverMs());
+      o.metrics.attempts.inc({ ...labels, result: err.reason });
+      throw err;
+    } finally {
+      o.load.remove(t.key);
+    }
+  };
+}

@@ -1,0 +1,113 @@
+// The engine's public request/result types and the attempt-level types its wrappers share.
+import type { ErrorCode } from '../../core/errors.js';
+import type { RoutingEndpoint } from '../../core/routing-table.js';
+
+/** The OIP calls the router forwards (../shared/specs/oip/inference_rest.md). */
+export type ForwardAction = 'infer' | 'ready' | 'metadata';
+
+/** One client request, as the router server hands it to the engine. */
+export interface ForwardRequest {
+  model: string;
+  /** Set for an explicit `/versions/V` path: only that version may answer. */
+  version?: string;
+  action: ForwardAction;
+  method: string;
+  body?: Buffer;
+  /** Passed through to the replica: traceparent, content-type, the sticky header. */
+  headers: Record<string, string>;
+  /** From the routing policy, best first, residency already applied. */
+  regionOrder: string[];
+  /** Aborted when the client goes away: every attempt in flight is abandoned. */
+  signal?: AbortSignal;
+}
+
+/** What the router answers. An engine-made error (every attempt failed) carries `errorCode`. */
+export interface ForwardResult {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** Region, version and endpoint of the answer (of the last attempt when all failed; '' when none ran). */
+  region: string;
+  version: string;
+  endpointId: string;
+  /** Upstream attempts started: the first, retries and hedges. */
+  attempts: number;
+  /** True when a hedge was sent for this request. */
+  hedged: boolean;
+  /** Set only when the engine produced the response itself: `UPSTREAM_UNAVAILABLE` (503) or `DEADLINE_EXCEEDED` (504). */
+  errorCode?: ErrorCode;
+}
+
+/** One output tensor of a sampled response, its data truncated. */
+export interface SampledOutput {
+  name: string;
+  datatype: string;
+  shape: number[];
+  data: unknown[];
+}
+
+/** One recent response of a region × version, kept for release analysis. */
+export interface OutputSample {
+  region: string;
+  version: string;
+  /** Wall-clock ms since the epoch when the answer arrived. */
+  time: number;
+  /** Latency of the attempt that answered, emulated network delay included. */
+  latencyMs: number;
+  status: number;
+  /** The response's `outputs`, each truncated to a few values; [] when it had none. */
+  outputs: SampledOutput[];
+  /** True for the copy sent to the mirror version (its answer went nowhere else). */
+  mirror: boolean;
+}
+
+/** Why an upstream request is sent; wrappers observe each role differently. */
+export type AttemptRole = 'primary' | 'retry' | 'hedge' | 'mirror' | 'probe';
+
+/** One concrete place to send a request: an endpoint of one version in one region. */
+export interface Target {
+  model: string;
+  region: string;
+  version: string;
+  endpoint: RoutingEndpoint;
+  /** Identifies the endpoint's health, load and outlier state. */
+  key: string;
+}
+
+/** One upstream HTTP request, as the attempt-level wrappers see it. */
+export interface UpstreamRequest {
+  target: Target;
+  role: AttemptRole;
+  action: ForwardAction;
+  method: string;
+  /** Appended to the endpoint's URL. */
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+  /** Per-try timeout, emulated delay both ways included. */
+  timeoutMs: number;
+}
+
+/** A complete upstream response (bodies are small JSON; buffering them lets a 5xx be retried). */
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Sends one upstream request. Rejects with an UpstreamError. */
+export type Dispatch = (req: UpstreamRequest, signal: AbortSignal) => Promise<UpstreamResponse>;
+
+/** Wraps a Dispatch with one cross-cutting behaviour (undici's interceptors, STYLE #11). */
+export type Interceptor = (next: Dispatch) => Dispatch;
+
+/** The key of an endpoint's state: model and version are part of what a replica serves. */
+export function targetKey(model: string, version: string, endpoint: RoutingEndpoint): string {
+  return `${model}\u0000${version}\u0000${endpoint.id}\u0000${endpoint.url}`;
+}
+
+/** The OIP path of an action on one version (versioned paths: the endpoint serves exactly it). */
+export function oipPath(model: string, version: string, action: ForwardAction): string {
+  const base = `/v2/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}`;
+  return action === 'infer' ? `${base}/infer` : action === 'ready' ? `${base}/ready` : base;
+}

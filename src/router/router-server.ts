@@ -1,0 +1,122 @@
+// The router's HTTP face: Open Inference Protocol for every model in the routing table. For each
+// request: where is the client (headers, GeoIP) → which regions may serve this model (residency,
+// never violated) → in what order (the model's policy, with health and RTT) → the forwarding
+// engine (balancing, retries, hedging, failover). Errors the router produces itself are OIP JSON.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { MeridianError, httpStatusOf, messageOf } from '../core/errors.js';
+import { readBody, sendJson, sendText } from '../core/http.js';
+import type { LatLon } from '../core/regions.js';
+import type { RoutingModel, RoutingTable } from '../core/routing-table.js';
+import { CONTENT_TYPE, type Registry } from '../monitor/prometheus.js';
+import { clientInfo } from './client-location.js';
+import { createPolicy } from './policies/index.js';
+import type { RegionCandidate } from './policies/policy.js';
+import type { TrafficStats } from './traffic-stats.js';
+
+/** What the server needs from the forwarding engine (src/router/engine). */
+export interface RouterEngine {
+  regionHealthy(model: string, region: string): boolean;
+  rttMs(region: string): number | undefined;
+  forward(r: {
+    model: string;
+    version?: string;
+    action: 'infer' | 'ready' | 'metadata';
+    method: string;
+    body?: Buffer;
+    headers: Record<string, string>;
+    regionOrder: string[];
+  }): Promise<{ status: number; headers: Record<string, string>; body: Buffer; region: string; version: string }>;
+}
+
+export interface RouterServerOptions {
+  edge: LatLon;
+  table: () => RoutingTable;
+  engine: RouterEngine;
+  registry: Registry;
+  maxBodyBytes: number;
+  /** Whether the table source is connected to the control plane (shown on /v2/health/ready's body). */
+  connected: () => boolean;
+  stats: TrafficStats;
+  random?: () => number;
+}
+
+const MODEL_PATH = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
+/** Headers passed to model servers: W3C trace context and the content type; nothing hop-by-hop. */
+const PASS_HEADERS = ['traceparent', 'tracestate', 'content-type'];
+
+export function createRouterServer(o: RouterServerOptions): Server {
+  return createServer((req, res) => {
+    handle(o, req, res).catch((e: unknown) => {
+      const err = e instanceof MeridianError ? e : new MeridianError('INTERNAL', messageOf(e));
+      const status = httpStatusOf(err.code);
+      if (!res.headersSent) sendJson(res, status, { error: err.message }, status === 503 ? { 'retry-after': '1' } : {});
+      else res.destroy();
+    });
+  });
+}
+
+async function handle(o: RouterServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  if (path === '/v2/health/live') return sendJson(res, 200, { live: true });
+  if (path === '/v2/health/ready') {
+    // Ready once it has a table to route by; a lost control plane does not make it unready.
+    const ready = o.table().revision > 0;
+    return sendJson(res, ready ? 200 : 503, { live: true, ready, controlPlaneConnected: o.connected() });
+  }
+  if (path === '/v2') return sendJson(res, 200, { name: 'meridian-router', version: '0.1.0', extensions: [] });
+  if (path === '/metrics') return sendText(res, 200, o.registry.render(), CONTENT_TYPE);
+  if (path === '/stats') return sendJson(res, 200, { windowMs: o.stats.windowMs, requests: o.stats.counts() });
+  const m = MODEL_PATH.exec(path);
+  if (m === null) throw new MeridianError('NOT_FOUND', `no endpoint at ${path}; the router serves the Open Inference Protocol under /v2/models/{name}`);
+  const name = decodeURIComponent(m[1]!);
+  const version = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
+  const action = m[3] === '/infer' ? 'infer' : m[3] === '/ready' ? 'ready' : 'metadata';
+  const wantMethod = action === 'infer' ? 'POST' : 'GET';
+  if (req.method !== wantMethod && !(wantMethod === 'GET' && req.method === 'HEAD')) throw new MeridianError('METHOD_NOT_ALLOWED', `method ${req.method ?? '?'} is not allowed here; use ${wantMethod}`);
+  const model = o.table().models[name];
+  if (model === undefined) throw new MeridianError('MODEL_NOT_FOUND', `unknown model "${name}"; no region serves it (deploy it with \`meridian deploy ${name}:VERSION --regions ...\`)`);
+  if (version !== undefined && !model.regions.some((r) => r.versions.some((v) => v.version === version))) {
+    throw new MeridianError('MODEL_NOT_FOUND', `model "${name}" has no version "${version}" in any region`);
+  }
+  const client = clientInfo(req.headers, req.socket.remoteAddress);
+  const order = regionOrder(o, name, model, version, client);
+  const body = action === 'infer' ? await readBody(req, o.maxBodyBytes) : undefined;
+  const headers: Record<string, string> = {};
+  for (const h of PASS_HEADERS) {
+    const v = req.headers[h];
+    if (typeof v === 'string') headers[h] = v;
+  }
+  for (const r of model.regions) {
+    const sticky = r.stickyHeader?.toLowerCase();
+    const v = sticky === undefined ? undefined : req.headers[sticky];
+    if (sticky !== undefined && typeof v === 'string') headers[sticky] = v;
+  }
+  const result = await o.engine.forward({ model: name, ...(version !== undefined ? { version } : {}), action, method: wantMethod, ...(body !== undefined ? { body } : {}), headers, regionOrder: order });
+  if (action === 'infer' && result.status < 500) o.stats.record(name, result.region);
+  res.writeHead(result.status, {
+    ...result.headers,
+    'content-length': String(result.body.length),
+    'meridian-region': result.region,
+    'meridian-model-version': result.version,
+  });
+  res.end(result.body);
+}
+
+/** Regions allowed by residency, ordered by the model's policy; a clear 503 when none can serve. */
+function regionOrder(o: RouterServerOptions, name: string, model: RoutingModel, version: string | undefined, client: ReturnType<typeof clientInfo>): string[] {
+  const residency = model.residency;
+  const candidates: RegionCandidate[] = model.regions
+    .filter((r) => residency === null || residency.includes(r.jurisdiction))
+    .filter((r) => version === undefined || r.versions.some((v) => v.version === version))
+    .map((r) => {
+      const rtt = o.engine.rttMs(r.region);
+      return { region: r.region, latitude: r.latitude, longitude: r.longitude, jurisdiction: r.jurisdiction, country: r.country, continent: r.continent, healthy: o.engine.regionHealthy(name, r.region), ...(rtt !== undefined ? { rttMs: rtt } : {}) };
+    });
+  const order = createPolicy(model.policy).order({ client, edge: o.edge, candidates, random: o.random ?? Math.random });
+  if (order.length === 0) {
+    const where = residency === null ? '' : ` (residency: ${residency.join(', ')} only)`;
+    const who = client.country !== undefined ? ` for clients in ${client.country}` : '';
+    throw new MeridianError('MODEL_NOT_READY', `no region may serve model "${name}"${who}${where}: the ${model.policy.type} policy allows none of ${model.regions.map((r) => r.region).join(', ') || 'its regions'}`);
+  }
+  return order;
+}

@@ -1,0 +1,114 @@
+// Version splits inside a region (weights, sticky clients) and mirroring, against real model
+// servers of iris v1 and v2: the split follows the weights, a sticky client stays on one version,
+// and a mirror copy never changes the answer or its latency but is recorded as a sample.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ModelServer } from '../../../src/serving/model-server.js';
+import { model } from '../../helpers/paths.js';
+import { startModelServer } from '../../helpers/servers.js';
+import { engine, ep, hungUpstream, infer, percentile, region, since, table, type FakeUpstream } from './upstreams.js';
+
+describe('forwarding engine: version splits and mirroring', () => {
+  let v1: ModelServer;
+  let v2: ModelServer;
+  let hung: FakeUpstream;
+  const stops: (() => Promise<void>)[] = [];
+  const V1 = (): { version: string; weight: number; endpoints: ReturnType<typeof ep>[] } => ({ version: 'v1', weight: 0.9, endpoints: [ep('eu-west-1/iris:v1/0', v1.url)] });
+  const V2 = (): { version: string; weight: number; endpoints: ReturnType<typeof ep>[] } => ({ version: 'v2', weight: 0.1, endpoints: [ep('eu-west-1/iris:v2/0', v2.url)] });
+  before(async () => {
+    v1 = await startModelServer({ modelPath: model('iris-v1.onnx'), name: 'iris', version: 'v1' });
+    v2 = await startModelServer({ modelPath: model('iris-v2.onnx'), name: 'iris', version: 'v2' });
+    hung = await hungUpstream();
+  });
+  after(async () => {
+    for (const s of stops) await s();
+    await v1.close();
+    await v2.close();
+    await hung.close();
+  });
+
+  it('splits 90/10 by weight within a few % over 2,000 requests', async () => {
+    const { engine: e } = engine(table([region('eu-west-1', [V1(), V2()])]));
+    stops.push(() => e.stop());
+    const counts: Record<string, number> = {};
+    for (let batch = 0; batch < 100; batch++) {
+      const rs = await Promise.all(Array.from({ length: 20 }, () => e.forward(infer(['eu-west-1']))));
+      for (const r of rs) {
+        assert.equal(r.status, 200, r.body.toString());
+        assert.equal(JSON.parse(r.body.toString()).model_version, r.version, 'the version reported is the one that answered');
+        counts[r.version] = (counts[r.version] ?? 0) + 1;
+      }
+    }
+    const share = (counts.v2 ?? 0) / 2000;
+    console.log(`weights 0.9/0.1 over 2000 requests: v1 ${counts.v1 ?? 0}, v2 ${counts.v2 ?? 0} (v2 share ${(share * 100).toFixed(1)}%)`);
+    assert.ok(Math.abs(share - 0.1) < 0.03, `v2 share ${share}`);
+  });
+
+  it('a sticky header keeps each client on one version, and clients split by the weights', async () => {
+    const { engine: e } = engine(table([region('eu-west-1', [V1(), V2()].map((v) => ({ ...v, weight: 0.5 })), { stickyHeader: 'X-Meridian-Client' })]));
+    stops.push(() => e.stop());
+    const seen = new Map<string, Set<string>>();
+    for (let c = 0; c < 40; c++) {
+      for (let i = 0; i < 5; i++) {
+        const r = await e.forward(infer(['eu-west-1'], { 'x-meridian-client': `client-${c}` }));
+        assert.equal(r.status, 200);
+        const s = seen.get(`client-${c}`) ?? new Set<string>();
+        s.add(r.version);
+        seen.set(`client-${c}`, s);
+      }
+    }
+    assert.ok([...seen.values()].every((s) => s.size === 1), 'each client saw exactly one version');
+    const onV2 = [...seen.values()].filter((s) => s.has('v2')).length;
+    console.log(`sticky 50/50: ${onV2}/40 clients on v2, each client on one version for all 5 requests`);
+    assert.ok(onV2 >= 8 && onV2 <= 32, `${onV2} of 40 clients on v2`);
+  });
+
+  it('an explicit version is honoured even at weight 0.1', async () => {
+    const { engine: e } = engine(table([region('eu-west-1', [V1(), V2()])]));
+    stops.push(() => e.stop());
+    for (let i = 0; i < 10; i++) assert.equal((await e.forward({ ...infer(['eu-west-1']), version: 'v2' })).version, 'v2');
+  });
+
+  it('mirroring leaves responses unchanged and records the copies as mirror samples', async () => {
+    const mirror = { version: 'v2', percent: 100, endpoints: [ep('eu-west-1/iris:v2/0', v2.url)] };
+    const { engine: e } = engine(table([region('eu-west-1', [{ ...V1(), weight: 1 }], { mirror })]));
+    stops.push(() => e.stop());
+    for (let i = 0; i < 20; i++) {
+      const r = await e.forward(infer(['eu-west-1']));
+      assert.equal(r.status, 200);
+      assert.equal(r.version, 'v1');
+      assert.equal(JSON.parse(r.body.toString()).model_version, 'v1');
+    }
+    await new Promise((r) => setTimeout(r, 100)); // copies are fire and forget
+    const samples = e.samples('iris');
+    const primary = samples.filter((s) => !s.mirror);
+    const mirrored = samples.filter((s) => s.mirror);
+    assert.equal(primary.length, 20);
+    assert.ok(primary.every((s) => s.version === 'v1' && s.region === 'eu-west-1' && s.status === 200));
+    assert.equal(mirrored.length, 20);
+    assert.ok(mirrored.every((s) => s.version === 'v2' && s.status === 200 && s.outputs.length > 0 && s.outputs.every((o) => o.data.length > 0 && o.data.length <= 8)));
+    console.log(`mirror samples: ${mirrored.length}, e.g. ${JSON.stringify(mirrored[0]?.outputs[0])}; primary e.g. ${JSON.stringify(primary[0]?.outputs[0])}`);
+  });
+
+  it('a mirror that hangs costs the primary nothing', async () => {
+    const measure = async (withMirror: boolean): Promise<number> => {
+      const extra = withMirror ? { mirror: { version: 'v2', percent: 100, endpoints: [ep('eu-west-1/iris:v2/hung', hung.url)] } } : {};
+      const { engine: e } = engine(table([region('eu-west-1', [{ ...V1(), weight: 1 }], extra)]));
+      stops.push(() => e.stop());
+      const ms: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const t0 = performance.now();
+        const r = await e.forward(infer(['eu-west-1']));
+        ms.push(since(t0));
+        assert.equal(r.version, 'v1');
+      }
+      return percentile(ms, 0.5);
+    };
+    const hitsBefore = hung.hits.infer;
+    const plain = await measure(false);
+    const mirrored = await measure(true);
+    console.log(`median latency without mirror ${plain.toFixed(2)} ms, with a hung mirror ${mirrored.toFixed(2)} ms`);
+    assert.ok(hung.hits.infer - hitsBefore >= 30, 'every request was copied to the mirror');
+    assert.ok(mirrored < plain + 3, 'the copy does not add latency');
+  });
+});
