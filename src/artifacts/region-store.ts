@@ -15,6 +15,9 @@ export interface ReplicateOptions {
   corrupt?: (attempt: number) => boolean;
 }
 
+/** Copies in progress, by destination: two rollouts needing the same bytes in the same region share one copy. */
+const inFlight = new Map<string, Promise<string>>();
+
 export class RegionArtifactStore {
   constructor(readonly dir: string) {}
 
@@ -30,7 +33,16 @@ export class RegionArtifactStore {
    * Copies `source` (whose sha256 is `digest`) into this store and verifies it. Idempotent: an
    * artifact already present is re-verified, not copied again.
    */
-  async put(source: string, digest: string, o: ReplicateOptions = { maxAttempts: 3 }): Promise<string> {
+  put(source: string, digest: string, o: ReplicateOptions = { maxAttempts: 3 }): Promise<string> {
+    const key = this.pathOf(digest);
+    const running = inFlight.get(key);
+    if (running !== undefined) return running;
+    const p = this.copy(source, digest, o).finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+    return p;
+  }
+
+  private async copy(source: string, digest: string, o: ReplicateOptions): Promise<string> {
     mkdirSync(this.dir, { recursive: true });
     const final = this.pathOf(digest);
     if (existsSync(final)) {

@@ -50,4 +50,13 @@ describe('region artifact store', () => {
     assert.equal(await sha256File(path), digest);
     assert.ok(!existsSync(join(store.dir, `${digest}.partial`)));
   });
+
+  it('shares one copy between concurrent puts of the same artifact', async () => {
+    const src = model('mlp.onnx');
+    const digest = await sha256File(src);
+    const store = new RegionArtifactStore(join(dir, 'eu-central-1'));
+    const paths = await Promise.all([store.put(src, digest), store.put(src, digest), new RegionArtifactStore(store.dir).put(src, digest)]);
+    assert.deepEqual(new Set(paths), new Set([store.pathOf(digest)]));
+    assert.equal(await sha256File(store.pathOf(digest)), digest);
+  });
 });
