@@ -1,0 +1,125 @@
+// One measured HTTP run against a running model server: closed-loop load, plus what the server
+// itself says happened in the same window (its /metrics) and where the machine's CPU time went
+// (/proc): the server's main thread, the whole server, this load generator, and everyone else.
+import { runClosedLoop } from './load.js';
+import { scrape, windowMetrics, type MetricTotals, type WindowMetrics } from './server-metrics.js';
+import { machineBusyMs, processCpu, type ProcessCpu, type ServerProcess } from './serve-process.js';
+import { round, summarize, type LatencySummary } from './stats.js';
+
+/** Where CPU went during the window. Percentages are of one core (200 % = two cores busy). */
+export interface CpuSplit {
+  serverPct: number;
+  /** The server's main thread: HTTP, JSON, batching. */
+  mainThreadPct: number;
+  /** % of the window the main thread was ready to run but had no CPU (others held both cores). */
+  mainThreadWaitPct: number;
+  /** Main-thread CPU per request, µs: the per-request cost of the server's serial part. */
+  mainThreadUsPerRequest: number;
+  clientPct: number;
+  clientUsPerRequest: number;
+  /** Everything else on the machine (other users' jobs): the noise this run suffered. */
+  otherPct: number;
+}
+
+export interface HttpRun {
+  label: string;
+  flags: readonly string[];
+  concurrency: number;
+  /** Rows (batch dimension) in each request; 1 unless a run says otherwise. */
+  rowsPerRequest: number;
+  rowsPerSec: number;
+  latency: LatencySummary;
+  failed: number;
+  firstError?: string;
+  server: WindowMetrics;
+  /** Absent where /proc is not available. */
+  cpu?: CpuSplit;
+}
+
+export interface HttpRunOptions {
+  label: string;
+  server: ServerProcess;
+  /** POST an inference request (default), or GET a no-op endpoint to time bare HTTP. */
+  method?: 'GET' | 'POST';
+  path: string;
+  bodies: readonly Buffer[];
+  /** Rows each body carries (default 1). */
+  rowsPerRequest?: number;
+  concurrency: number;
+  warmupMs: number;
+  measureMs: number;
+}
+
+interface Snapshot {
+  metrics: MetricTotals;
+  server?: ProcessCpu;
+  client?: ProcessCpu;
+  machineMs?: number;
+}
+
+async function snapshot(server: ServerProcess): Promise<Snapshot> {
+  const cpu = { server: processCpu(server.pid), client: processCpu(process.pid), machineMs: machineBusyMs() };
+  return { ...cpu, metrics: await scrape(server.port) };
+}
+
+function cpuSplit(a: Snapshot, b: Snapshot, windowMs: number, requests: number): CpuSplit | undefined {
+  if (!a.server || !b.server || !a.client || !b.client || a.machineMs === undefined || b.machineMs === undefined) return undefined;
+  const serverMs = b.server.totalMs - a.server.totalMs;
+  const mainMs = b.server.mainMs - a.server.mainMs;
+  const clientMs = b.client.totalMs - a.client.totalMs;
+  const pct = (ms: number): number => round((ms / windowMs) * 100);
+  const perRequest = (ms: number): number => round((ms * 1000) / Math.max(1, requests));
+  return {
+    serverPct: pct(serverMs),
+    mainThreadPct: pct(mainMs),
+    mainThreadWaitPct: pct(b.server.mainWaitMs - a.server.mainWaitMs),
+    mainThreadUsPerRequest: perRequest(mainMs),
+    clientPct: pct(clientMs),
+    clientUsPerRequest: perRequest(clientMs),
+    otherPct: pct(b.machineMs - a.machineMs - serverMs - clientMs),
+  };
+}
+
+export async function runHttp(o: HttpRunOptions): Promise<HttpRun> {
+  let start: Snapshot = { metrics: new Map() };
+  let end: Snapshot = { metrics: new Map() };
+  const load = await runClosedLoop({
+    port: o.server.port,
+    method: o.method ?? 'POST',
+    path: o.path,
+    bodies: o.bodies,
+    concurrency: o.concurrency,
+    warmupMs: o.warmupMs,
+    measureMs: o.measureMs,
+    onWindowStart: async () => {
+      start = await snapshot(o.server);
+    },
+    onWindowEnd: async () => {
+      end = await snapshot(o.server);
+    },
+  });
+  const rows = o.rowsPerRequest ?? 1;
+  if (load.sampleBody !== undefined && o.method !== 'GET') checkReply(load.sampleBody, rows);
+  const cpu = cpuSplit(start, end, load.windowMs, load.completed);
+  return {
+    label: o.label,
+    flags: o.server.flags,
+    concurrency: o.concurrency,
+    rowsPerRequest: rows,
+    rowsPerSec: (load.completed * rows) / (load.windowMs / 1000),
+    latency: summarize(load.latenciesMs),
+    failed: load.failed,
+    ...(load.firstError !== undefined ? { firstError: load.firstError } : {}),
+    server: windowMetrics(start.metrics, end.metrics),
+    ...(cpu ? { cpu } : {}),
+  };
+}
+
+/** The reply must be the logits of the rows sent; otherwise we would be timing something else. */
+function checkReply(body: string, rows: number): void {
+  const reply = JSON.parse(body) as { outputs?: { name?: string; shape?: number[]; data?: unknown[] }[] };
+  const out = reply.outputs?.[0];
+  if (out?.name !== 'logits' || out.shape?.join(',') !== `${rows},10` || out.data?.length !== rows * 10) {
+    throw new Error(`unexpected inference reply: ${body.slice(0, 300)}`);
+  }
+}
