@@ -69,7 +69,7 @@ describe('router process', () => {
     await startRouter();
     await routed('iris', 3);
   });
-  after(async () => {
+  after(() => {
     killAll();
     for (const line of execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(dir))) {
       try {
