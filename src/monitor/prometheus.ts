@@ -32,18 +32,24 @@ interface Metric {
 
 abstract class Series<V> implements Metric {
   protected readonly values = new Map<string, { labels: Labels; value: V }>();
+  /** Hot paths pass the same labels object every time: skip building the key for it. */
+  private readonly byObject = new WeakMap<Labels, { labels: Labels; value: V }>();
   constructor(
     readonly name: string,
     readonly help: string,
     readonly type: 'counter' | 'gauge' | 'histogram',
   ) {}
   protected slot(labels: Labels, init: () => V): { labels: Labels; value: V } {
+    const hit = this.byObject.get(labels);
+    if (hit !== undefined) return hit;
     const k = key(labels);
     let s = this.values.get(k);
     if (s === undefined) {
       s = { labels: { ...labels }, value: init() };
       this.values.set(k, s);
     }
+    // Label objects are treated as immutable once used (callers build them once, or per call).
+    this.byObject.set(labels, s);
     return s;
   }
   protected abstract lines(labels: Labels, value: V): string[];

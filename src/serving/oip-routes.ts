@@ -26,11 +26,13 @@ export interface ServingContext {
 const MODEL_PATH = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
 
 export function createOipHandler(ctx: ServingContext) {
+  // Built once: the metrics registry finds their series without hashing labels per request.
+  const labels = { model: ctx.model.name, version: ctx.model.version };
+  const okLabels = { ...labels, status: '200' };
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     let isInfer = false;
-    const labels = { model: ctx.model.name, version: ctx.model.version };
     try {
       if (path === '/v2/health/live') return get(req, () => sendJson(res, 200, { live: true }));
       if (path === '/v2/health/ready') {
@@ -48,7 +50,7 @@ export function createOipHandler(ctx: ServingContext) {
       if (action === '/infer') {
         isInfer = true;
         if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');
-        await infer(ctx, req, res, started);
+        await infer(ctx, req, res, started, labels, okLabels);
         return;
       }
       if (action === '/ready') {
@@ -79,8 +81,7 @@ export function createOipHandler(ctx: ServingContext) {
   };
 }
 
-async function infer(ctx: ServingContext, req: IncomingMessage, res: ServerResponse, started: number): Promise<void> {
-  const labels = { model: ctx.model.name, version: ctx.model.version };
+async function infer(ctx: ServingContext, req: IncomingMessage, res: ServerResponse, started: number, labels: Record<string, string>, okLabels: Record<string, string>): Promise<void> {
   const phase = ctx.phase();
   if (phase === 'draining') throw new MeridianError('SHUTTING_DOWN', 'the server is shutting down; send the request to another replica');
   const sig = ctx.signature();
@@ -97,7 +98,7 @@ async function infer(ctx: ServingContext, req: IncomingMessage, res: ServerRespo
       ...(request.id !== undefined ? { id: request.id } : {}),
       outputs: outcome.outputs.map((o) => ({ name: o.name, datatype: o.datatype, shape: o.shape, data: toJsonValues(o.datatype, o.data) })),
     });
-    ctx.metrics.requests.inc({ ...labels, status: '200' });
+    ctx.metrics.requests.inc(okLabels);
     ctx.metrics.requestDuration.observe(labels, (performance.now() - started) / 1000);
     ctx.metrics.queueDuration.observe(labels, outcome.queueMs / 1000);
   } finally {
