@@ -135,8 +135,11 @@ describe('router process', () => {
     })();
     let done = false;
     void drills.finally(() => (done = true));
+    let attempted = 0;
     const worker = async (): Promise<void> => {
-      while (!done) {
+      // Until the drills are over and at least 1,000 requests were made, however slow the machine.
+      while (!done || attempted < 1000) {
+        attempted++;
         const r = await infer('eu-iris', { 'meridian-client-location': '40.7,-74.0' });
         if (r.status === 200) seen.set(r.region ?? '?', (seen.get(r.region ?? '?') ?? 0) + 1);
         else {
@@ -148,7 +151,7 @@ describe('router process', () => {
     await Promise.all(Array.from({ length: 8 }, worker));
     await drills;
     const total = [...seen.values()].reduce((a, b) => a + b, 0);
-    assert.ok(total >= 500, `only ${total} requests served`);
+    assert.ok(total >= 500, `only ${total} of ${attempted} requests served`);
     assert.deepEqual([...seen.keys()].filter((r) => !['eu-central-1', 'eu-west-1'].includes(r)), [], `served outside the EU: ${JSON.stringify([...seen])}`);
     assert.ok(unavailable <= total, 'sanity');
   });
