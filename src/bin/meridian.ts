@@ -20,6 +20,8 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   regions: { summary: 'regions the control plane can deploy to', load: () => import('../cli/commands/regions.js') },
   tokens: { summary: 'create, list and revoke API tokens', load: () => import('../cli/commands/tokens.js') },
   traffic: { summary: "show or set a model's routing policy", load: () => import('../cli/commands/traffic.js') },
+  load: { summary: 'open-loop load against the router: latency, errors, regions', load: () => import('../cli/commands/load.js') },
+  drill: { summary: 'fail a region under load and measure the failover', load: () => import('../cli/commands/drill.js') },
   router: { summary: 'a global router at one edge: policies, health checks, retries, failover', load: () => import('./router.js') },
   'control-plane': { summary: '(internal) the control-plane process that `meridian up` starts', load: () => import('./control-plane.js') },
 };
