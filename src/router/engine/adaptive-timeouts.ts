@@ -6,11 +6,13 @@ import type { EngineSettings } from './settings.js';
 type TimeoutSettings = Pick<EngineSettings, 'perTryP99Multiple' | 'perTryFloorMs' | 'coldPerTryTimeoutMs' | 'hedgeFloorMs' | 'coldHedgeDelayMs'>;
 
 /**
- * max(multiple × p99, floor) + 2 × delay, or the cold value + 2 × delay while p99 is unknown;
- * never more than what is left of the deadline.
+ * max(multiple × p99, floor) + 2 × delay, or the cold value + 2 × delay while p99 is unknown; the
+ * server part doubled for each timeout in a row with no answer in between (a model that became
+ * slower everywhere would otherwise time out on every try); never more than what is left of the
+ * deadline.
  */
-export function perTryTimeoutMs(s: TimeoutSettings, p99: number | undefined, oneWayDelayMs: number, remainingMs: number): number {
-  const server = p99 === undefined ? s.coldPerTryTimeoutMs : Math.max(s.perTryP99Multiple * p99, s.perTryFloorMs);
+export function perTryTimeoutMs(s: TimeoutSettings, p99: number | undefined, timeoutStreak: number, oneWayDelayMs: number, remainingMs: number): number {
+  const server = (p99 === undefined ? s.coldPerTryTimeoutMs : Math.max(s.perTryP99Multiple * p99, s.perTryFloorMs)) * 2 ** Math.min(timeoutStreak, 30);
   return Math.max(0, Math.min(server + 2 * oneWayDelayMs, remainingMs));
 }
 

@@ -6,13 +6,15 @@
 //   is something better to do — a retry slot and another target, or a hedge already in flight.
 //   Otherwise it keeps its chance to answer (slow is not dead) and looks for a slot again every
 //   `recheckMs`, until the deadline.
-// - Hedge: an attempt that has not answered by its hedge delay gets a twin at the next target;
-//   the first good answer wins and the rest are aborted. A slow attempt abandoned that way is
-//   aborted with reason `slow`, which counts against its endpoint (as Envoy's per-try timeout
-//   that triggers a hedge does): otherwise a replica whose inference hangs while its ready probe
-//   passes would never be ejected, and every request sent there would pay the hedge delay.
-// - Budget: every retry and hedge holds a slot of the model's RetryBudget while in flight; when
-//   none is free a retry becomes the final error and a hedge is simply not sent.
+// - Hedge: an attempt that has not answered by its hedge delay gets a twin at the next target of
+//   the same version; the first good answer wins and the rest are aborted. A slow attempt
+//   abandoned that way is aborted with reason `slow`, which counts against its endpoint (as
+//   Envoy's per-try timeout that triggers a hedge does): otherwise a replica whose inference
+//   hangs while its ready probe passes would never be ejected, and every request sent there
+//   would pay the hedge delay.
+// - Budget: every retry and hedge holds a slot of the model's RetryBudget while in flight. With
+//   none free, a failed attempt's error becomes the answer (503), a timed-out attempt keeps
+//   waiting, and a hedge is simply not sent.
 // - Deadline: everything ends by `deadlineMs`, whatever is in flight.
 // Inference is stateless, so sending it twice is safe (ANCHORS "physical limits").
 import type { Clock } from '../../core/clock.js';
@@ -27,8 +29,12 @@ export type RaceRole = 'primary' | 'retry' | 'hedge';
 
 /** What the scheduler needs; see the file comment for the policy. */
 export interface RaceOptions {
+  /** The next target for a first try or a retry. */
   next: () => Target | undefined;
-  attempt: (t: Target, role: RaceRole, signal: AbortSignal, remainingMs: number) => Promise<AttemptOutcome>;
+  /** The next target for a hedge of `slow`. */
+  nextHedge: (slow: Target) => Target | undefined;
+  /** Runs one attempt until it ends or `signal` aborts (per-try timeout, hedge won, deadline). */
+  attempt: (t: Target, role: RaceRole, signal: AbortSignal) => Promise<AttemptOutcome>;
   budget: RetryBudget;
   hedgeDelayMs: (t: Target) => number;
   perTryTimeoutMs: (t: Target, remainingMs: number) => number;
@@ -93,6 +99,7 @@ export function race(o: RaceOptions): Promise<RaceResult> {
       finish({ ok: false, code, message, last, attempts, hedged: hedges > 0 });
     };
     const onClientGone = (): void => fail('UPSTREAM_UNAVAILABLE', 'the client went away');
+    const deadlineText = `no answer within the ${o.deadlineMs} ms deadline`;
 
     const launch = (t: Target, role: RaceRole): void => {
       attempts++;
@@ -108,7 +115,7 @@ export function race(o: RaceOptions): Promise<RaceResult> {
       const remaining = o.deadlineMs - (o.clock.monotonicMs() - started);
       const timeoutMs = o.perTryTimeoutMs(t, remaining);
       o.clock.sleep(timeoutMs, me.abort.signal).then(() => timedOut(me, timeoutMs), ignore);
-      o.attempt(t, role, AbortSignal.any([me.abort.signal, all.signal]), remaining)
+      o.attempt(t, role, AbortSignal.any([me.abort.signal, all.signal]))
         .catch((e: unknown): AttemptOutcome => ({ ok: false, reason: 'network', message: `${t.endpoint.id}: ${String(e)}` }))
         .then((out) => {
           pending--;
@@ -118,35 +125,35 @@ export function race(o: RaceOptions): Promise<RaceResult> {
           if (done) return;
           if (out.ok) return finish({ ok: true, target: t, response: out.response, latencyMs: out.latencyMs, attempts, hedged: hedges > 0 });
           failures.push(out.message);
+          // The dispatch's own ceiling is the deadline too; whichever timer fires first, it is the deadline.
+          if (o.clock.monotonicMs() - started >= o.deadlineMs) return fail('DEADLINE_EXCEEDED', deadlineText);
           if (pending === 0) retry(t, out.reason);
         }, ignore);
     };
 
     const retry = (failed: Target, reason: FailureReason): void => {
+      const t = o.next();
+      if (t === undefined) return fail('UPSTREAM_UNAVAILABLE', 'no other usable endpoint in the listed regions');
       if (!o.budget.tryAcquire()) {
         o.onBudgetExhausted('retry');
         return fail('UPSTREAM_UNAVAILABLE', `retry budget exhausted (${o.budget.retriesInFlight} retries and hedges in flight, limit ${o.budget.limit()})`);
-      }
-      const t = o.next();
-      if (t === undefined) {
-        o.budget.release();
-        return fail('UPSTREAM_UNAVAILABLE', 'no other usable endpoint in the listed regions');
       }
       o.onRetry(failed, reason);
       launch(t, 'retry');
     };
 
-    const timedOut = (me: Running, timeoutMs: number): void => {
+    /** `me` passed its per-try timeout; `held` is the target found at an earlier look, kept while waiting for a slot. */
+    const timedOut = (me: Running, timeoutMs: number, held?: Target): void => {
       if (done) return;
       if (running.size === 1) {
+        const t = held ?? o.next();
+        if (t === undefined) return; // nowhere else to go: wait for this one until the deadline
         if (!o.budget.tryAcquire()) {
           if (!me.starved) o.onBudgetExhausted('retry');
           me.starved = true;
-          o.clock.sleep(o.recheckMs, me.abort.signal).then(() => timedOut(me, timeoutMs), ignore);
+          o.clock.sleep(o.recheckMs, me.abort.signal).then(() => timedOut(me, timeoutMs, t), ignore);
           return;
         }
-        const t = o.next();
-        if (t === undefined) return o.budget.release(); // nowhere else to go: wait for it until the deadline
         o.onRetry(me.target, 'timeout');
         launch(t, 'retry');
       }
@@ -160,7 +167,7 @@ export function race(o: RaceOptions): Promise<RaceResult> {
         o.onBudgetExhausted('hedge');
         return false;
       }
-      const t = o.next();
+      const t = o.nextHedge(slow);
       if (t === undefined) {
         o.budget.release();
         return false;
@@ -173,7 +180,7 @@ export function race(o: RaceOptions): Promise<RaceResult> {
 
     if (o.signal?.aborted === true) return onClientGone();
     o.signal?.addEventListener('abort', onClientGone, { once: true });
-    o.clock.sleep(o.deadlineMs, all.signal).then(() => fail('DEADLINE_EXCEEDED', `no answer within the ${o.deadlineMs} ms deadline`), ignore);
+    o.clock.sleep(o.deadlineMs, all.signal).then(() => fail('DEADLINE_EXCEEDED', deadlineText), ignore);
     const first = o.next();
     if (first === undefined) return fail('UPSTREAM_UNAVAILABLE', 'no endpoint serves it in the listed regions');
     launch(first, 'primary');

@@ -74,7 +74,18 @@ export class ForwardingEngine {
     this.rtt = new RttEstimator(s.rttSmoothing);
     this.outputs = new OutputSamples(s.sampleCapacity);
     const timed = compose(this.transport.dispatch, withTimeout(clock), withNetworkDelay(o.networkDelayMs, clock));
-    this.dispatch = compose(timed, withObservation({ clock, delayMs: o.networkDelayMs, load: this.load, outliers: this.outliers, latency: this.latency, rtt: this.rtt, metrics: this.metrics, onEjected: (r) => this.metrics.ejections.inc({ model: r.target.model, region: r.target.region, version: r.target.version }) }));
+    const observe = withObservation({
+      clock,
+      delayMs: o.networkDelayMs,
+      load: this.load,
+      outliers: this.outliers,
+      latency: this.latency,
+      rtt: this.rtt,
+      metrics: this.metrics,
+      onEjected: (r) => this.metrics.ejections.inc({ model: r.target.model, region: r.target.region, version: r.target.version }),
+    });
+    // Probes use the stack without observation: they are not traffic (health-checker.ts).
+    this.dispatch = compose(timed, observe);
     this.health = new HealthChecker({
       targets: () => allTargets(o.table()),
       dispatch: timed,
@@ -154,9 +165,12 @@ export class ForwardingEngine {
     try {
       const result = await race({
         next: () => planner.next(),
-        attempt: (t, role, signal, remaining) => {
-          if (role === 'primary') this.mirrorOf(entry?.regions, t, r);
-          return this.attempt(r, t, role, signal, remaining);
+        nextHedge: (slow) => planner.nextOfVersion(slow.version),
+        attempt: (t, role, signal) => {
+          const attempt = this.attempt(r, t, role, signal);
+          // The copy is made after the primary is on the wire, so it never delays it.
+          if (role === 'primary') setImmediate(() => this.mirrorOf(entry?.regions, t, r));
+          return attempt;
         },
         budget,
         hedgeDelayMs: (t) => hedgeDelayMs(this.s, this.latency.percentile(latencyKey(t.model, t.region, r.action), 0.95), this.o.networkDelayMs(t.region)),
@@ -176,11 +190,11 @@ export class ForwardingEngine {
     }
   }
 
-  /** One attempt; the race enforces the per-try timeout, the dispatch only the deadline. */
-  private async attempt(r: ForwardRequest, t: Target, role: RaceRole, signal: AbortSignal, remainingMs: number): Promise<AttemptOutcome> {
+  /** One attempt; the race enforces its per-try timeout and the deadline by aborting `signal`. */
+  private async attempt(r: ForwardRequest, t: Target, role: RaceRole, signal: AbortSignal): Promise<AttemptOutcome> {
     const started = this.clock.monotonicMs();
     try {
-      const req = { target: t, role, action: r.action, method: r.method, path: oipPath(r.model, t.version, r.action), headers: r.headers, body: r.body, timeoutMs: remainingMs };
+      const req = { target: t, role, action: r.action, method: r.method, path: oipPath(r.model, t.version, r.action), headers: r.headers, body: r.body };
       const res = await this.dispatch(req, signal);
       if (res.status >= 500) return { ok: false, reason: 'http_5xx', message: `${t.endpoint.id} answered ${res.status}${upstreamErrorText(res.body)}` };
       return { ok: true, response: res, latencyMs: this.clock.monotonicMs() - started };
@@ -191,8 +205,8 @@ export class ForwardingEngine {
   }
 
   private perTryMs(t: Target, action: ForwardRequest['action'], remainingMs: number): number {
-    const p99 = this.latency.percentile(latencyKey(t.model, t.region, action), 0.99);
-    return perTryTimeoutMs(this.s, p99, this.o.networkDelayMs(t.region), remainingMs);
+    const key = latencyKey(t.model, t.region, action);
+    return perTryTimeoutMs(this.s, this.latency.percentile(key, 0.99), this.latency.timeoutStreak(key), this.o.networkDelayMs(t.region), remainingMs);
   }
 
   private result(r: ForwardRequest, res: RaceResult, ms: number): ForwardResult {

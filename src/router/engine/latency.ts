@@ -1,16 +1,24 @@
 // What the engine knows about latency: recent server-time percentiles per model × region × action
 // (for adaptive per-try timeouts and hedging) and a smoothed RTT per region (for latency routing).
 
-/** A bounded window of recent measurements per key, with percentiles once enough have arrived. */
+/**
+ * A bounded window of recent answer times per key, with percentiles once enough have arrived, and
+ * the key's current run of timeouts with no answer in between.
+ */
 export class LatencyWindows {
   private readonly windows = new Map<string, { values: Float64Array; next: number; size: number }>();
+  private readonly streaks = new Map<string, number>();
+  private readonly lastAnswerAt = new Map<string, number>();
 
   constructor(
     private readonly capacity: number,
     private readonly minSamples: number,
   ) {}
 
-  record(key: string, ms: number): void {
+  /** An answer took `ms` and arrived at `at` (monotonic ms); it ends any run of timeouts. */
+  record(key: string, ms: number, at: number): void {
+    this.streaks.delete(key);
+    this.lastAnswerAt.set(key, at);
     let w = this.windows.get(key);
     if (w === undefined) {
       w = { values: new Float64Array(this.capacity), next: 0, size: 0 };
@@ -19,6 +27,21 @@ export class LatencyWindows {
     w.values[w.next] = ms;
     w.next = (w.next + 1) % this.capacity;
     w.size = Math.min(w.size + 1, this.capacity);
+  }
+
+  /**
+   * A try that started at `startedAt` (monotonic ms) timed out. It extends the run only if no
+   * answer arrived since it started: otherwise something did answer meanwhile (a retry elsewhere),
+   * and the timeout says nothing about the region being slow.
+   */
+  timedOut(key: string, startedAt: number): void {
+    if (startedAt < (this.lastAnswerAt.get(key) ?? -Infinity)) return;
+    this.streaks.set(key, (this.streaks.get(key) ?? 0) + 1);
+  }
+
+  /** Timeouts in a row since the last answer. */
+  timeoutStreak(key: string): number {
+    return this.streaks.get(key) ?? 0;
   }
 
   /** The p-th percentile (0..1, nearest rank) of the window; undefined below `minSamples`. */

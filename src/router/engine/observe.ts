@@ -36,7 +36,7 @@ export function withObservation(o: ObservationSinks): Interceptor {
     // Mirrors try a candidate version: its latency must not move the region's timeouts.
     const learnsLatency = req.role !== 'mirror';
     const failed = (): void => {
-      const ms = o.outliers.failure(t.key);
+      const ms = o.outliers.failure(t.key, started);
       if (ms !== undefined) o.onEjected(req, ms);
     };
     o.load.add(t.key);
@@ -45,7 +45,7 @@ export function withObservation(o: ObservationSinks): Interceptor {
       if (res.status >= 500) failed();
       else {
         o.outliers.success(t.key);
-        if (learnsLatency) o.latency.record(latencyKey(t.model, t.region, req.action), serverMs());
+        if (learnsLatency) o.latency.record(latencyKey(t.model, t.region, req.action), serverMs(), o.clock.monotonicMs());
         o.rtt.observe(t.region, o.clock.monotonicMs() - started);
       }
       o.metrics.attempts.inc({ ...labels, result: res.status >= 500 ? 'http_5xx' : 'ok' });
@@ -53,11 +53,10 @@ export function withObservation(o: ObservationSinks): Interceptor {
     } catch (e) {
       const err = toUpstreamError(e, t.endpoint.id);
       if (err.reason !== 'aborted') failed();
-      // A timed-out try is a censored measurement: it took at least this long. Recording it lets
-      // timeouts grow when a model really became slower, instead of timing out every try forever.
-      // A try abandoned for its hedge (`slow`) is not recorded: with a hung replica those would
-      // pin the p95, and so the hedge delay, at the hedge delay itself.
-      if (err.reason === 'timeout' && learnsLatency) o.latency.record(latencyKey(t.model, t.region, req.action), serverMs());
+      // Timeouts in a row with no answer in between make the next per-try timeout longer
+      // (adaptive-timeouts.ts), so a model that really became slower everywhere is not timed out
+      // forever. Not recorded as latency: a hung replica's timeouts would ratchet the p99 up.
+      if (err.reason === 'timeout' && learnsLatency) o.latency.timedOut(latencyKey(t.model, t.region, req.action), started);
       o.metrics.attempts.inc({ ...labels, result: err.reason });
       throw err;
     } finally {

@@ -1,7 +1,10 @@
 // Passive outlier detection on real traffic (Envoy's consecutive_5xx; GCP's outlier detection):
 // a replica that answers its ready probe but fails inference (a gray failure) is caught only here.
 // An endpoint is *marked* after N consecutive failures, for base × times-marked (capped); while
-// marked it counts as failing. The max-ejection share only limits how many marked endpoints the
+// marked it counts as failing. Consecutive means one after another: a failure extends the run
+// only if its attempt started after the previous counted failure, so the twenty requests caught
+// in one stall (a GC pause, a CPU-starved host) are one event, not twenty — otherwise a single
+// hiccup under concurrency ejects a healthy replica, and its traffic lands somewhere smaller. The max-ejection share only limits how many marked endpoints the
 // picker *skips* (so a detection storm cannot empty a region of capacity); it never makes a
 // failing endpoint count as healthy: when every endpoint of a region is marked, the region is
 // unhealthy whatever the cap (the failure Istio #34605 hit with Envoy's 10%).
@@ -10,6 +13,8 @@ import type { EngineSettings } from './settings.js';
 
 interface OutlierState {
   consecutive: number;
+  /** Monotonic ms when the last counted failure was recorded. */
+  lastFailureAt: number;
   /** Monotonic ms; marked while now < until. */
   until: number;
   markedAt: number;
@@ -33,15 +38,20 @@ export class OutlierDetector {
     if (st !== undefined) st.consecutive = 0;
   }
 
-  /** A failed attempt. Returns the ejection duration in ms when this failure marks the endpoint. */
-  failure(key: string): number | undefined {
+  /**
+   * A failed attempt that started at `startedAt` (monotonic ms). Returns the ejection duration in
+   * ms when this failure marks the endpoint.
+   */
+  failure(key: string, startedAt: number): number | undefined {
     const now = this.clock.monotonicMs();
     let st = this.states.get(key);
     if (st === undefined) {
-      st = { consecutive: 0, until: 0, markedAt: 0, times: 0 };
+      st = { consecutive: 0, lastFailureAt: -Infinity, until: 0, markedAt: 0, times: 0 };
       this.states.set(key, st);
     }
     if (now < st.until) return undefined; // already out: stray answers from before do not extend it
+    if (startedAt < st.lastFailureAt) return undefined; // in flight during the last counted failure: same event
+    st.lastFailureAt = now;
     st.consecutive++;
     if (st.consecutive < this.s.outlierConsecutiveFailures) return undefined;
     // Envoy lowers the multiplier again while a host behaves: one step per base period spent back.

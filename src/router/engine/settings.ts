@@ -58,7 +58,7 @@ export interface EngineSettings {
 }
 
 /** The defaults, each with the reason for its value. */
-export const ENGINE_DEFAULTS: EngineSettings = {
+export const ENGINE_DEFAULTS: Readonly<EngineSettings> = Object.freeze({
   // Sub-second detection. ANCHORS "physical limits": detection ≥ (threshold−1) × interval + timeout
   // = 250 + (2×delay + 100) ms, well under a second for any delay on Earth (≤ ~150 ms one way).
   // Route 53's 10–30 s and GCP's 5 s are for DNS and LBs that do not retry; a ready probe costs
@@ -75,7 +75,8 @@ export const ENGINE_DEFAULTS: EngineSettings = {
   rttSmoothing: 1 / 8,
   // Envoy and GCP use 5. Each failure costs a retry from a budget every request shares, and at 250
   // ms probes the hard failures are caught actively; passive detection is for gray failures (ready
-  // answers, inference fails), where 3 in a row is already no accident.
+  // answers, inference fails), where 3 in a row is already no accident. "In a row" means in
+  // sequence: requests failing together in one stall count once (outlier-detector.ts).
   outlierConsecutiveFailures: 3,
   // Envoy's and GCP's base_ejection_time (30 s) and Envoy's cap (300 s): long enough that a broken
   // replica does not take a share of traffic every few seconds.
@@ -125,7 +126,7 @@ export const ENGINE_DEFAULTS: EngineSettings = {
   mirrorMaxInFlight: 64,
   // 4 × the model server's 16 MiB request cap: outputs may be larger than inputs, but never unbounded.
   maxResponseBytes: 64 * 1024 * 1024,
-};
+});
 
 const FRACTIONS = new Set<keyof EngineSettings>(['rttSmoothing', 'sampleRate']);
 const PERCENTS = new Set<keyof EngineSettings>(['outlierMaxEjectionPercent', 'retryBudgetPercent']);

@@ -21,7 +21,8 @@ export function createTransport(maxResponseBytes: number): Transport {
   const https = new HttpsAgent({ keepAlive: true });
   const dispatch: Dispatch = (req, signal) =>
     new Promise((resolve, reject) => {
-      const url = new URL(req.path, req.target.endpoint.url);
+      // Appended, not resolved: an endpoint behind a path prefix (an ingress) keeps its prefix.
+      const url = new URL(req.target.endpoint.url.replace(/\/+$/, '') + req.path);
       const where = `${req.target.endpoint.id} (${url.host})`;
       const headers: Record<string, string> = { ...req.headers };
       if (req.body !== undefined) headers['content-length'] = String(req.body.length);

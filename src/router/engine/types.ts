@@ -84,8 +84,8 @@ export interface UpstreamRequest {
   path: string;
   headers: Record<string, string>;
   body?: Buffer;
-  /** Per-try timeout, emulated delay both ways included. */
-  timeoutMs: number;
+  /** Hard timeout, emulated delay both ways included; absent when the caller aborts the request itself (the race does). */
+  timeoutMs?: number;
 }
 
 /** A complete upstream response (bodies are small JSON; buffering them lets a 5xx be retried). */

@@ -21,9 +21,10 @@ export class UpstreamError extends Error {
 
 /** Maps a Node socket/HTTP error to its reason: ECONNREFUSED, ECONNRESET/EPIPE, abort, anything else. */
 export function toUpstreamError(e: unknown, where: string, signal?: AbortSignal): UpstreamError {
-  if (e instanceof UpstreamError) return e;
-  // Whoever aborted may have said why (a hedge won): that reason beats the transport's AbortError.
+  // Whoever aborted may have said why (a hedge won): that beats what the layers below made of the
+  // abort (an AbortError, or the transport's own UpstreamError 'aborted').
   if (signal?.aborted === true && signal.reason instanceof UpstreamError) return signal.reason;
+  if (e instanceof UpstreamError) return e;
   const code = (e as { code?: unknown }).code;
   const name = (e as { name?: unknown }).name;
   if (name === 'AbortError' || code === 'ABORT_ERR') return new UpstreamError('aborted', `${where}: abandoned`);

@@ -23,23 +23,27 @@ export function versionPoint(region: RoutingRegion, headers: Record<string, stri
 }
 
 /**
- * The region's versions in the order to try them: the one whose share of [0, 1) contains `point`,
- * then the other versions with weight > 0, heaviest first (a failed canary falls back to the
- * stable version in the same region before the request leaves the region). Weights are
- * normalised, so a table whose weights do not sum to exactly 1 still splits in proportion.
+ * The version whose share of [0, 1) contains `point`. Weights are normalised, so a table whose
+ * weights do not sum to exactly 1 still splits in proportion; versions at weight 0 are never
+ * chosen (unless no version has weight). Undefined only for a region without versions.
  */
-export function versionOrder(versions: readonly RoutingVersion[], point: number): RoutingVersion[] {
-  const weighted = versions.filter((v) => v.weight > 0);
-  if (weighted.length === 0) return [...versions];
+export function chooseVersion(versions: readonly RoutingVersion[], point: number): RoutingVersion | undefined {
+  // Intervals in table order, not by weight: when a canary's weight grows past the stable
+  // version's, sticky clients already on either side stay there.
+  const positive = versions.filter((v) => v.weight > 0);
+  const weighted = positive.length > 0 ? positive : [...versions];
   const total = weighted.reduce((a, v) => a + v.weight, 0);
+  if (total <= 0) return weighted[0];
   let acc = 0;
-  let chosen = weighted[weighted.length - 1]!;
   for (const v of weighted) {
     acc += v.weight / total;
-    if (point < acc) {
-      chosen = v;
-      break;
-    }
+    if (point < acc) return v;
   }
-  return [chosen, ...weighted.filter((v) => v !== chosen).sort((a, b) => b.weight - a.weight)];
+  return weighted[weighted.length - 1];
+}
+
+/** Versions with weight > 0, heaviest first (all versions when none has weight): the fallback order. */
+export function byWeight(versions: readonly RoutingVersion[]): RoutingVersion[] {
+  const weighted = versions.filter((v) => v.weight > 0);
+  return (weighted.length > 0 ? weighted : [...versions]).sort((a, b) => b.weight - a.weight);
 }

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ModelServer } from '../../../src/serving/model-server.js';
 import { model } from '../../helpers/paths.js';
 import { startModelServer } from '../../helpers/servers.js';
-import { engine, ep, grayUpstream, infer, region, since, table, type FakeUpstream } from './upstreams.js';
+import { engine, ep, fakeUpstream, grayUpstream, infer, region, since, table, type FakeUpstream } from './upstreams.js';
 
 describe('forwarding engine: outlier ejection and retry budget', () => {
   let v1: ModelServer;
@@ -26,7 +26,7 @@ describe('forwarding engine: outlier ejection and retry budget', () => {
 
   it('ejects a replica after consecutive failures and returns it after the ejection time', async () => {
     const t = table([region('eu-west-1', [{ version: 'v1', weight: 1, endpoints: [ep('eu-west-1/iris:v1/0', gray(0).url, 'a'), ep('eu-west-1/iris:v1/1', v1.url, 'b')] }])]);
-    const base = 500;
+    const base = 1000;
     const { engine: e, registry } = engine(t, { outlierConsecutiveFailures: 3, outlierBaseEjectionMs: base, healthIntervalMs: 50 });
     stops.push(() => e.stop());
     e.start(); // its ready probes pass: only passive detection can see this failure
@@ -35,13 +35,35 @@ describe('forwarding engine: outlier ejection and retry budget', () => {
     const ejectedAt = performance.now();
     assert.equal(gray(0).hits.infer, 3);
     assert.match(registry.render(), /meridian_router_outlier_ejections_total\{model="iris",region="eu-west-1",version="v1"\} 1/);
-    for (let i = 0; i < 30; i++) assert.equal((await e.forward(infer(['eu-west-1']))).attempts, 1);
+    for (let i = 0; i < 20 && since(ejectedAt) < base - 100; i++) assert.equal((await e.forward(infer(['eu-west-1']))).attempts, 1);
     assert.equal(gray(0).hits.infer, 3, 'no traffic while ejected');
     assert.equal(e.regionHealthy('iris', 'eu-west-1'), true);
     await new Promise((r) => setTimeout(r, base - since(ejectedAt) + 20));
     for (let i = 0; i < 30 && gray(0).hits.infer === 3; i++) assert.equal((await e.forward(infer(['eu-west-1']))).status, 200);
     console.log(`gray replica ejected after 3 failures; back in rotation ${since(ejectedAt).toFixed(0)} ms later (base ejection ${base} ms)`);
     assert.ok(gray(0).hits.infer > 3, 'traffic again after the ejection time');
+  });
+
+  it('a replica whose inference hangs while its ready probe passes is ejected by the hedges it loses', async () => {
+    const hangsOnInfer = await fakeUpstream((_q, res, kind) => {
+      if (kind === 'ready') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"name":"iris","ready":true}');
+      }
+    });
+    stops.push(() => hangsOnInfer.close());
+    const t = table([region('eu-west-1', [{ version: 'v1', weight: 1, endpoints: [ep('eu-west-1/iris:v1/0', hangsOnInfer.url, 'a'), ep('eu-west-1/iris:v1/1', v1.url, 'b')] }])]);
+    const { engine: e, registry } = engine(t, { healthIntervalMs: 50 });
+    stops.push(() => e.stop());
+    e.start();
+    const results = [];
+    for (let i = 0; i < 40; i++) results.push(await e.forward(infer(['eu-west-1'])));
+    assert.ok(results.every((r) => r.status === 200));
+    assert.ok(results.filter((r) => r.hedged).length >= 3, 'it lost three races (outlierConsecutiveFailures 3), then was ejected');
+    assert.ok(results.slice(-20).every((r) => r.attempts === 1));
+    assert.match(registry.render(), /meridian_router_outlier_ejections_total\{model="iris",region="eu-west-1",version="v1"\} 1/);
+    assert.match(registry.render(), /meridian_router_upstream_attempts_total\{model="iris",region="eu-west-1",result="slow",role="primary",version="v1"\} 3/);
+    assert.equal(e.regionHealthy('iris', 'eu-west-1'), true);
   });
 
   it('the ejection cap never keeps a failing region in rotation (Istio #34605)', async () => {
@@ -77,8 +99,9 @@ describe('forwarding engine: outlier ejection and retry budget', () => {
     assert.ok(results.every((r) => r.status === 503 && r.errorCode === 'UPSTREAM_UNAVAILABLE'));
     assert.ok(results.some((r) => /retry budget exhausted/.test(JSON.parse(r.body.toString()).error)));
     assert.equal(results.reduce((a, r) => a + r.attempts, 0), attempts);
-    // First tries + at most 20% of 60 concurrent retries, then min 3 at a time for the rest.
-    assert.ok(attempts <= concurrency + 0.2 * concurrency + 3 * 6, `${attempts} attempts`);
+    // About 60 first tries + 20% of 60 retries at once + 3 at a time after (84 on an idle machine);
+    // when load spreads the failures out, slots free up for a few more. Without a budget: 6 per request.
+    assert.ok(attempts < 2 * concurrency, `${attempts} attempts`);
     assert.match(registry.render(), /meridian_router_retry_budget_exhausted_total\{model="iris",role="retry"\} [1-9]/);
   });
 });

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ModelServer } from '../../../src/serving/model-server.js';
 import { model } from '../../helpers/paths.js';
 import { startModelServer } from '../../helpers/servers.js';
-import { engine, ep, hungUpstream, infer, percentile, region, since, table, type FakeUpstream } from './upstreams.js';
+import { engine, ep, hungUpstream, infer, percentile, refusedUrl, region, since, table, type FakeUpstream } from './upstreams.js';
 
 describe('forwarding engine: version splits and mirroring', () => {
   let v1: ModelServer;
@@ -69,6 +69,31 @@ describe('forwarding engine: version splits and mirroring', () => {
     for (let i = 0; i < 10; i++) assert.equal((await e.forward({ ...infer(['eu-west-1']), version: 'v2' })).version, 'v2');
   });
 
+  it('failover stays in the chosen version (other regions first); another version answers only as a last resort', async () => {
+    const refused = await refusedUrl();
+    const t = table([
+      region('eu-west-1', [
+        { version: 'v1', weight: 0.9, endpoints: [ep('eu-west-1/iris:v1/0', refused)] },
+        { version: 'v2', weight: 0.1, endpoints: [ep('eu-west-1/iris:v2/0', v2.url)] },
+      ]),
+      region('us-east-1', [{ version: 'v1', weight: 1, endpoints: [ep('us-east-1/iris:v1/0', v1.url)] }]),
+    ]);
+    const { engine: e } = engine(t, { outlierConsecutiveFailures: 10_000 });
+    stops.push(() => e.stop());
+    const served: Record<string, number> = {};
+    for (let i = 0; i < 200; i++) {
+      const r = await e.forward(infer(['eu-west-1', 'us-east-1']));
+      assert.equal(r.status, 200);
+      served[`${r.region}/${r.version}`] = (served[`${r.region}/${r.version}`] ?? 0) + 1;
+    }
+    console.log(`eu-west-1's v1 refused, split 90/10: served ${JSON.stringify(served)}`);
+    assert.deepEqual(Object.keys(served).sort(), ['eu-west-1/v2', 'us-east-1/v1'], "v1's share went to v1 in the next region, not to the canary");
+    assert.ok((served['eu-west-1/v2'] ?? 0) < 50);
+    // With no other region listed, availability wins: the canary answers.
+    const r = await e.forward(infer(['eu-west-1']));
+    assert.deepEqual([r.status, r.version], [200, 'v2']);
+  });
+
   it('mirroring leaves responses unchanged and records the copies as mirror samples', async () => {
     const mirror = { version: 'v2', percent: 100, endpoints: [ep('eu-west-1/iris:v2/0', v2.url)] };
     const { engine: e } = engine(table([region('eu-west-1', [{ ...V1(), weight: 1 }], { mirror })]));
@@ -91,24 +116,30 @@ describe('forwarding engine: version splits and mirroring', () => {
   });
 
   it('a mirror that hangs costs the primary nothing', async () => {
-    const measure = async (withMirror: boolean): Promise<number> => {
-      const extra = withMirror ? { mirror: { version: 'v2', percent: 100, endpoints: [ep('eu-west-1/iris:v2/hung', hung.url)] } } : {};
-      const { engine: e } = engine(table([region('eu-west-1', [{ ...V1(), weight: 1 }], extra)]));
-      stops.push(() => e.stop());
-      const ms: number[] = [];
-      for (let i = 0; i < 30; i++) {
+    const mirror = { version: 'v2', percent: 100, endpoints: [ep('eu-west-1/iris:v2/hung', hung.url)] };
+    const { engine: plain } = engine(table([region('eu-west-1', [{ ...V1(), weight: 1 }])]));
+    const { engine: mirrored, registry } = engine(table([region('eu-west-1', [{ ...V1(), weight: 1 }], { mirror })]));
+    stops.push(() => plain.stop(), () => mirrored.stop());
+    const hitsBefore = hung.hits.infer;
+    // Interleaved, so both engines see the same machine load.
+    const ms = { plain: [] as number[], mirrored: [] as number[] };
+    for (let i = 0; i < 40; i++) {
+      for (const [name, e] of [['plain', plain], ['mirrored', mirrored]] as const) {
         const t0 = performance.now();
         const r = await e.forward(infer(['eu-west-1']));
-        ms.push(since(t0));
+        ms[name].push(since(t0));
         assert.equal(r.version, 'v1');
       }
-      return percentile(ms, 0.5);
-    };
-    const hitsBefore = hung.hits.infer;
-    const plain = await measure(false);
-    const mirrored = await measure(true);
-    console.log(`median latency without mirror ${plain.toFixed(2)} ms, with a hung mirror ${mirrored.toFixed(2)} ms`);
-    assert.ok(hung.hits.infer - hitsBefore >= 30, 'every request was copied to the mirror');
-    assert.ok(mirrored < plain + 3, 'the copy does not add latency');
+    }
+    const copied = performance.now();
+    while (hung.hits.infer - hitsBefore < 3 && since(copied) < 2000) await new Promise((r) => setTimeout(r, 10)); // copies are fire and forget
+    const [p, m] = [percentile(ms.plain, 0.5), percentile(ms.mirrored, 0.5)];
+    console.log(`median latency without mirror ${p.toFixed(2)} ms, with a hung mirror on every request ${m.toFixed(2)} ms`);
+    // Copies time out at the region's per-try timeout; three in a row eject the hung mirror endpoint, after which copies are skipped.
+    assert.ok(hung.hits.infer - hitsBefore >= 3, 'requests were copied to the mirror');
+    assert.ok(m < p * 1.5 + 2, 'the copy adds no latency');
+    const timedOut = /meridian_router_mirror_requests_total\{[^}]*result="timeout"[^}]*\} [1-9]/;
+    while (!timedOut.test(registry.render()) && since(copied) < 3000) await new Promise((r) => setTimeout(r, 20));
+    assert.match(registry.render(), timedOut, 'copies to the hung mirror time out (and are counted)');
   });
 });
