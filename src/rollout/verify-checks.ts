@@ -88,8 +88,18 @@ async function goldenOn(c: CheckContext, r: ReplicaTarget): Promise<string | und
 /**
  * Latency smoke test: sequential requests spread round-robin over the replicas, so each sample is
  * one request's latency and not queueing behind our own traffic. Passes when p99 ≤ the budget.
+ * With 20 samples the p99 is the maximum, so one stall of a busy machine would fail a healthy
+ * region (seen in bench:rollout): a failed round is measured once more and only a second failure
+ * counts. A server that is really slow fails both rounds.
  */
 export async function checkLatency(c: CheckContext): Promise<CheckOutcome> {
+  const first = await latencyRound(c);
+  if (first.ok || first.measured?.requests !== c.latencyRequests) return first;
+  const second = await latencyRound(c);
+  return second.ok ? { ...second, detail: `${second.detail}; a first round was over budget (${first.detail})` } : second;
+}
+
+async function latencyRound(c: CheckContext): Promise<CheckOutcome> {
   const body = { inputs: c.golden[0]?.inputs ?? [] };
   const samples: { ms: number; replica: ReplicaTarget }[] = [];
   for (let i = 0; i < c.latencyRequests; i++) {

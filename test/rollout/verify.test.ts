@@ -94,6 +94,35 @@ describe('verifyRegion', () => {
     assert.match(report.reason ?? '', /^ready: 1 of 2 replicas not ready within 300 ms: replica down \(http:.*\): connection refused/);
   });
 
+  it('measures latency once more before failing on one stalled request (a busy machine, not a slow server)', async () => {
+    // A proxy in front of a healthy replica that stalls exactly one inference request: the first
+    // of the latency test (the golden check sends one before it).
+    let inferences = 0;
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const forward = async (): Promise<void> => {
+          if (req.url?.endsWith('/infer') && ++inferences === 2) await new Promise((r) => setTimeout(r, 300));
+          const up = await fetch(v2a.url + (req.url ?? '/'), { method: req.method ?? 'GET', ...(chunks.length > 0 ? { body: Buffer.concat(chunks), headers: { 'content-type': 'application/json' } } : {}) });
+          res.writeHead(up.status, { 'content-type': 'application/json' });
+          res.end(Buffer.from(await up.arrayBuffer()));
+        };
+        void forward();
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const report = await verifyRegion(options([{ id: 'r0', url }], { latency: { requests: 10, p99BudgetMs: 200 } }));
+      assert.equal(report.ok, true, report.reason);
+      assert.match(report.checks[2]?.detail ?? '', /a first round was over budget/);
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+    }
+  });
+
   it('fails the latency check when p99 exceeds the budget', async () => {
     const report = await verifyRegion(options([{ id: 'r0', url: v2a.url }], { latency: { requests: 5, p99BudgetMs: 0.001 } }));
     assert.equal(report.ok, false);
