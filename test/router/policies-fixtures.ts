@@ -1,6 +1,7 @@
 // Shared inputs for the routing policy tests: candidates built from the real region catalog, so
 // distances in the tests are the real ones.
 import { loadRegionCatalog } from '../../src/config/regions/catalog.js';
+import { mulberry32 } from '../../src/examples/prng.js';
 import type { LatLon } from '../../src/core/regions.js';
 import type { ClientInfo, PolicyContext, RegionCandidate } from '../../src/router/policies/policy.js';
 
@@ -21,17 +22,8 @@ export function candidate(code: string, extra: { healthy?: boolean; rttMs?: numb
   };
 }
 
-/** A small deterministic PRNG (mulberry32) so random draws are repeatable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (the examples' mulberry32) so random draws are repeatable. */
+export const seededRandom = (seed: number): (() => number) => mulberry32(seed);
 
 export const places = {
   frankfurt: { latitude: 50.11, longitude: 8.68 },

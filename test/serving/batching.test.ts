@@ -1,22 +1,12 @@
 // Dynamic batching correctness: under concurrency, requests are merged along the batch dimension
 // and every caller gets exactly its own rows back.
 import assert from 'node:assert/strict';
+import { mulberry32 } from '../../src/examples/prng.js';
 import { after, before, describe, it } from 'node:test';
 import type { ModelServer } from '../../src/serving/model-server.js';
 import { postJson } from '../helpers/http.js';
 import { model } from '../helpers/paths.js';
 import { startModelServer } from '../helpers/servers.js';
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function metric(text: string, name: string): number {
   const line = text.split('\n').find((l) => l.startsWith(name));
@@ -37,7 +27,7 @@ describe('dynamic batching', () => {
   });
 
   it('gives each of 48 concurrent callers its own rows, identical to running alone', async () => {
-    const rand = seeded(7);
+    const rand = mulberry32(7);
     const requests = Array.from({ length: 48 }, (_, i) => {
       const rows = 1 + (i % 3);
       return { id: `r${i}`, inputs: [{ name: 'input', shape: [rows, 256], datatype: 'FP32', data: Array.from({ length: rows * 256 }, () => Math.fround(rand() * 2 - 1)) }], outputs: [{ name: 'logits' }] };
