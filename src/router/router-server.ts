@@ -17,6 +17,8 @@ import type { TrafficStats } from './traffic-stats.js';
 export interface RouterEngine {
   regionHealthy(model: string, region: string): boolean;
   rttMs(region: string): number | undefined;
+  /** A bounded sample of recent outputs per region × version (for release analysis). */
+  samples(model: string): unknown[];
   forward(r: {
     model: string;
     version?: string;
@@ -66,6 +68,8 @@ async function handle(o: RouterServerOptions, req: IncomingMessage, res: ServerR
   if (path === '/v2') return sendJson(res, 200, { name: 'meridian-router', version: '0.1.0', extensions: [] });
   if (path === '/metrics') return sendText(res, 200, o.registry.render(), CONTENT_TYPE);
   if (path === '/stats') return sendJson(res, 200, { windowMs: o.stats.windowMs, requests: o.stats.counts() });
+  const samples = /^\/samples\/([^/]+)$/.exec(path);
+  if (samples !== null) return sendJson(res, 200, o.engine.samples(decodeURIComponent(samples[1]!)));
   const m = MODEL_PATH.exec(path);
   if (m === null) throw new MeridianError('NOT_FOUND', `no endpoint at ${path}; the router serves the Open Inference Protocol under /v2/models/{name}`);
   const name = decodeURIComponent(m[1]!);

@@ -89,6 +89,12 @@ describe('router process', () => {
     }
     assert.deepEqual([...counts.keys()].filter((r) => r !== 'eu-central-1' && r !== 'eu-west-1'), [], JSON.stringify([...counts]));
     assert.ok((counts.get('eu-central-1') ?? 0) > 20, `most to the lowest-RTT region: ${JSON.stringify([...counts])}`);
+    // Sampled outputs per region × version, for release analysis.
+    const samples = (await (await fetch(`${routerUrl}/samples/iris`)).json()) as { region: string; version: string; outputs: { name: string }[] }[];
+    assert.ok(samples.length >= 20, `${samples.length} samples`);
+    assert.ok(samples.every((x) => x.version === 'v1' && x.outputs.some((o) => o.name === 'probabilities')));
+    const metrics = await (await fetch(`${routerUrl}/metrics`)).text();
+    assert.match(metrics, /meridian_router_requests_total\{[^}]*region="eu-central-1"[^}]*\} \d+/);
   });
 
   it('geoproximity: the client location decides', async () => {
