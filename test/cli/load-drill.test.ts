@@ -126,8 +126,9 @@ describe('outage drill sequence', () => {
     assert.deepEqual(c.calls, ['kill', 'restore']);
     assert.equal(res.interrupted, false);
     assert.equal(res.records.length, 50);
-    assert.ok(res.times.failStart >= 299 && res.times.failStart < 450, `failed at ${res.times.failStart}`);
-    assert.ok(res.times.restoreStart !== null && res.times.restoreStart >= 599 && res.times.restoreStart < 750);
+    // Not before the warm-up; the upper bound only catches a drill that forgot to fail (timers run late on a busy machine).
+    assert.ok(res.times.failStart >= 299 && res.times.failStart < 2000, `failed at ${res.times.failStart}`);
+    assert.ok(res.times.restoreStart !== null && res.times.restoreStart >= 599 && res.times.restoreStart < 2500, `restored at ${res.times.restoreStart}`);
     const report = buildDrillReport(p, { region: 'A', mode: 'kill', warmupS: 0.3, restoreAfterS: 0.6, otherRegions: ['B'] }, res);
     assert.deepEqual(Object.keys(report).sort(), [
       'baselineLatencyMs', 'country', 'durationS', 'failedByPhase', 'failedRequests', 'from', 'load', 'mode', 'model', 'outageFirst2sP99Ms', 'outageLatencyMs',
