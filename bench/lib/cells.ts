@@ -4,6 +4,7 @@
 // cell reports its median-throughput round, and its best round: other jobs can only slow a run
 // down, so the best of N is the least-disturbed estimate of capacity.
 import { runHttp, type HttpRun } from './http-run.js';
+import type { RequestBody } from './load.js';
 import { startServer, type ServeOptions, type ServerProcess } from './serve-process.js';
 
 export interface Cell {
@@ -14,17 +15,22 @@ export interface Cell {
   get?: { path: string };
   /** Rows per inference request (default 1). */
   rowsPerRequest?: number;
+  /** Binary tensor data in and out instead of JSON (default false). */
+  binary?: boolean;
 }
 
 export interface CellOptions {
   serve: Omit<ServeOptions, 'flags'>;
   path: string;
-  /** Pre-serialised request bodies carrying `rows` rows each. */
-  bodies: (rows: number) => readonly Buffer[];
+  /** Pre-serialised request bodies carrying `rows` rows each, as JSON or as binary tensor data. */
+  bodies: (rows: number, binary: boolean) => readonly RequestBody[];
   warmupMs: number;
   measureMs: number;
   rounds: number;
   onRun?: (r: HttpRun) => void;
+  /** Runs right after each HTTP run, before the next: e.g. a paired measurement under the same
+   *  machine load. `cell` is the object given in `cells`. */
+  afterRun?: (r: HttpRun, cell: Cell, round: number) => Promise<void>;
 }
 
 /** A cell's median-throughput round, plus the spread over rounds. */
@@ -50,10 +56,12 @@ export async function runCells(cells: readonly Cell[], o: CellOptions): Promise<
         const c = cells[i]!;
         const server = servers.get(c.flags.join(' '))!;
         const rowsPerRequest = c.rowsPerRequest ?? 1;
-        const request = c.get ? { method: 'GET' as const, path: c.get.path, bodies: [] } : { path: o.path, bodies: o.bodies(rowsPerRequest), rowsPerRequest };
+        const binary = c.binary ?? false;
+        const request = c.get ? { method: 'GET' as const, path: c.get.path, bodies: [] } : { path: o.path, bodies: o.bodies(rowsPerRequest, binary), rowsPerRequest, binary };
         const r = await runHttp({ label: c.label, server, ...request, concurrency: c.concurrency, warmupMs: o.warmupMs, measureMs: o.measureMs });
         all[i]!.push(r);
         o.onRun?.(r);
+        await o.afterRun?.(r, c, round);
       }
     }
   } finally {

@@ -1,7 +1,7 @@
 // One measured HTTP run against a running model server: closed-loop load, plus what the server
 // itself says happened in the same window (its /metrics) and where the machine's CPU time went
 // (/proc): the server's main thread, the whole server, this load generator, and everyone else.
-import { runClosedLoop } from './load.js';
+import { runClosedLoop, type RequestBody, type SampleReply } from './load.js';
 import { scrape, windowMetrics, type MetricTotals, type WindowMetrics } from './server-metrics.js';
 import { machineBusyMs, processCpu, type ProcessCpu, type ServerProcess } from './serve-process.js';
 import { round, summarize, type LatencySummary } from './stats.js';
@@ -27,6 +27,8 @@ export interface HttpRun {
   concurrency: number;
   /** Rows (batch dimension) in each request; 1 unless a run says otherwise. */
   rowsPerRequest: number;
+  /** Tensors sent and received as binary tensor data (Inference-Header-Content-Length), not JSON. */
+  binary: boolean;
   rowsPerSec: number;
   latency: LatencySummary;
   failed: number;
@@ -42,9 +44,11 @@ export interface HttpRunOptions {
   /** POST an inference request (default), or GET a no-op endpoint to time bare HTTP. */
   method?: 'GET' | 'POST';
   path: string;
-  bodies: readonly Buffer[];
+  bodies: readonly RequestBody[];
   /** Rows each body carries (default 1). */
   rowsPerRequest?: number;
+  /** The bodies use binary tensor data and ask for binary logits (default false). */
+  binary?: boolean;
   concurrency: number;
   warmupMs: number;
   measureMs: number;
@@ -99,13 +103,14 @@ export async function runHttp(o: HttpRunOptions): Promise<HttpRun> {
     },
   });
   const rows = o.rowsPerRequest ?? 1;
-  if (load.sampleBody !== undefined && o.method !== 'GET') checkReply(load.sampleBody, rows);
+  if (load.sample !== undefined && o.method !== 'GET') checkReply(load.sample, rows, o.binary ?? false);
   const cpu = cpuSplit(start, end, load.windowMs, load.completed);
   return {
     label: o.label,
     flags: o.server.flags,
     concurrency: o.concurrency,
     rowsPerRequest: rows,
+    binary: o.binary ?? false,
     rowsPerSec: (load.completed * rows) / (load.windowMs / 1000),
     latency: summarize(load.latenciesMs),
     failed: load.failed,
@@ -115,11 +120,16 @@ export async function runHttp(o: HttpRunOptions): Promise<HttpRun> {
   };
 }
 
-/** The reply must be the logits of the rows sent; otherwise we would be timing something else. */
-function checkReply(body: string, rows: number): void {
-  const reply = JSON.parse(body) as { outputs?: { name?: string; shape?: number[]; data?: unknown[] }[] };
+/** The reply must be the logits of the rows sent, in the form asked for; otherwise we would be timing something else. */
+function checkReply(sample: SampleReply, rows: number, binary: boolean): void {
+  const declared = sample.headers['inference-header-content-length'];
+  const jsonLength = declared === undefined ? sample.body.length : Number(declared);
+  const text = sample.body.toString('utf8', 0, jsonLength);
+  const reply = JSON.parse(text) as { outputs?: { name?: string; shape?: number[]; data?: unknown[]; parameters?: { binary_data_size?: number } }[] };
   const out = reply.outputs?.[0];
-  if (out?.name !== 'logits' || out.shape?.join(',') !== `${rows},10` || out.data?.length !== rows * 10) {
-    throw new Error(`unexpected inference reply: ${body.slice(0, 300)}`);
+  const values = binary ? (out?.parameters?.binary_data_size ?? 0) / 4 : out?.data?.length;
+  const binaryBytes = sample.body.length - jsonLength;
+  if (out?.name !== 'logits' || out.shape?.join(',') !== `${rows},10` || values !== rows * 10 || binaryBytes !== (binary ? rows * 40 : 0)) {
+    throw new Error(`unexpected inference reply (${binaryBytes} binary bytes): ${text.slice(0, 300)}`);
   }
 }

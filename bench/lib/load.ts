@@ -2,14 +2,27 @@
 // keep exactly one request in flight over their own keep-alive connection. A warm-up phase is
 // discarded; only requests that complete inside the measured window count, so throughput is
 // completions / window and the latency samples come from the same requests.
-import { Agent, request } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+
+/** One pre-built request: its body and the headers that describe it (content type; for binary
+ *  tensor data also Inference-Header-Content-Length). */
+export interface RequestBody {
+  bytes: Buffer;
+  headers: Readonly<Record<string, string>>;
+}
+
+/** One reply kept whole, to check that the server answered what we think it answered. */
+export interface SampleReply {
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
 
 export interface LoadOptions {
   port: number;
   method: 'GET' | 'POST';
   path: string;
   /** Request bodies used round-robin (pre-serialised, so the client does no JSON work per request). */
-  bodies: readonly Buffer[];
+  bodies: readonly RequestBody[];
   concurrency: number;
   warmupMs: number;
   measureMs: number;
@@ -26,18 +39,18 @@ export interface LoadResult {
   firstError?: string;
   latenciesMs: number[];
   windowMs: number;
-  /** One response body, to check the server answered what we think it answered. */
-  sampleBody?: string;
+  /** One 200 reply, kept whole. */
+  sample?: SampleReply;
 }
 
 interface Reply {
   status: number;
-  body?: string;
+  reply?: SampleReply;
 }
 
-function send(agent: Agent, o: LoadOptions, body: Buffer | undefined, keepBody: boolean): Promise<Reply> {
+function send(agent: Agent, o: LoadOptions, body: RequestBody | undefined, keepBody: boolean): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': body.length };
+    const headers: Record<string, string | number> = body === undefined ? {} : { ...body.headers, 'content-length': body.bytes.length };
     const req = request({ agent, host: '127.0.0.1', port: o.port, method: o.method, path: o.path, headers }, (res) => {
       const status = res.statusCode ?? 0;
       // Only keep bytes we will look at: parsing every reply would bill the client's CPU to the server.
@@ -47,12 +60,12 @@ function send(agent: Agent, o: LoadOptions, body: Buffer | undefined, keepBody: 
       } else {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.once('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
+        res.once('end', () => resolve({ status, reply: { headers: res.headers, body: Buffer.concat(chunks) } }));
       }
       res.once('error', reject);
     });
     req.once('error', reject);
-    req.end(body);
+    req.end(body?.bytes);
   });
 }
 
@@ -63,7 +76,7 @@ export async function runClosedLoop(o: LoadOptions): Promise<LoadResult> {
   let completed = 0;
   let failed = 0;
   let firstError: string | undefined;
-  let sampleBody: string | undefined;
+  let sample: SampleReply | undefined;
   let next = 0;
   const t0 = performance.now();
   const windowStart = t0 + o.warmupMs;
@@ -95,19 +108,19 @@ export async function runClosedLoop(o: LoadOptions): Promise<LoadResult> {
       let reply: Reply | undefined;
       let error: string | undefined;
       try {
-        reply = await send(agent, o, body, sampleBody === undefined);
+        reply = await send(agent, o, body, sample === undefined);
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
       const done = performance.now();
-      if (reply?.status === 200 && reply.body !== undefined) sampleBody ??= reply.body;
+      if (reply?.status === 200 && reply.reply !== undefined) sample ??= reply.reply;
       if (done < windowStart || done > windowEnd) continue;
       if (reply?.status === 200) {
         completed++;
         latenciesMs.push(done - started);
       } else {
         failed++;
-        firstError ??= error ?? `HTTP ${reply?.status}: ${reply?.body?.slice(0, 200)}`;
+        firstError ??= error ?? `HTTP ${reply?.status}: ${reply?.reply?.body.toString('utf8', 0, 200)}`;
         // A failing server answers fast; do not spin on it.
         await new Promise((r) => setTimeout(r, 5));
       }
@@ -128,6 +141,6 @@ export async function runClosedLoop(o: LoadOptions): Promise<LoadResult> {
     ...(firstError !== undefined ? { firstError } : {}),
     latenciesMs,
     windowMs: o.measureMs,
-    ...(sampleBody !== undefined ? { sampleBody } : {}),
+    ...(sample !== undefined ? { sample } : {}),
   };
 }

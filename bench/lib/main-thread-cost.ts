@@ -1,17 +1,37 @@
 // The model server's main thread does, per request, what its worker threads cannot: HTTP framing,
-// JSON.parse of the body, validation into a Float32Array, and JSON.stringify of the reply. This
-// times the JSON parts with the server's own functions, outside any server, to tell how much of
-// a request's main-thread budget they take.
-import { toJsonValues } from '../../src/serving/datatypes.js';
+// decoding the body into typed arrays (JSON.parse and validation, or for binary tensor data a small
+// JSON header plus views over the received bytes), and encoding the reply. This times the decoding
+// and encoding with the server's own functions, outside any server, to tell how much of a
+// request's main-thread budget they take.
+import { bytesOf, toJsonValues } from '../../src/core/tensors.js';
+import { splitBody } from '../../src/serving/binary-data.js';
 import { parseInferRequest, parseJsonBody } from '../../src/serving/infer-request.js';
 import type { ModelSignature } from '../../src/serving/signature.js';
+import type { RequestBody } from './load.js';
+
+/** Decode and encode cost of one request of `rows` rows, JSON vs binary tensor data. */
+export interface CodecCost {
+  rows: number;
+  /** JSON.parse + OIP validation + typed-array fill, µs per request. */
+  jsonDecodeUs: number;
+  /** Split at Inference-Header-Content-Length + JSON.parse of the header + validation + views, µs per request. */
+  binaryDecodeUs: number;
+  /** The reply's logits (rows × 10) as shortest decimals + JSON.stringify, µs. */
+  jsonReplyUs: number;
+  /** The reply's JSON header + the logits' bytes (no copy), µs. */
+  binaryReplyUs: number;
+  jsonRequestBytes: number;
+  binaryRequestBytes: number;
+}
 
 export interface MainThreadCost {
-  /** JSON.parse + OIP validation + Float32Array fill of one request body, µs. */
+  /** One-row JSON request: JSON.parse + OIP validation + Float32Array fill, µs. */
   parseRequestUs: number;
-  /** Float32 → shortest-decimal numbers + JSON.stringify of one reply (logits, 10 values), µs. */
+  /** One-row JSON reply: Float32 → shortest-decimal numbers + JSON.stringify (logits, 10 values), µs. */
   renderReplyUs: number;
   requestBytes: number;
+  /** The same per rows-per-request size, JSON against binary tensor data. */
+  codecs: CodecCost[];
 }
 
 function timePerCall(fn: (i: number) => void, budgetMs: number): number {
@@ -26,17 +46,41 @@ function timePerCall(fn: (i: number) => void, budgetMs: number): number {
   return ((now - start) * 1000) / calls;
 }
 
-export function measureMainThreadCost(bodies: readonly Buffer[], sig: ModelSignature, budgetMs: number): MainThreadCost {
+/** A body laid out as the server's reader (binary-body.ts) leaves it: binary part 8-byte aligned. */
+function asReceived(b: RequestBody): { body: Buffer; headerLength: number } {
+  const headerLength = Number(b.headers['inference-header-content-length']);
+  const pad = (8 - (headerLength % 8)) % 8;
+  const body = Buffer.from(new ArrayBuffer(pad + b.bytes.length), pad, b.bytes.length);
+  b.bytes.copy(body);
+  return { body, headerLength };
+}
+
+export function measureMainThreadCost(bodies: (rows: number, binary: boolean) => readonly RequestBody[], rowsList: readonly number[], sig: ModelSignature, budgetMs: number): MainThreadCost {
   let sink = 0;
-  const parseRequestUs = timePerCall((i) => {
-    const req = parseInferRequest(parseJsonBody(bodies[i % bodies.length]!), sig);
-    sink += req.inputs.length;
-  }, budgetMs);
-  const logits = Float32Array.from({ length: 10 }, () => Math.random() * 10 - 5);
-  const renderReplyUs = timePerCall(() => {
-    const text = JSON.stringify({ model_name: 'mlp', model_version: '1', outputs: [{ name: 'logits', datatype: 'FP32', shape: [1, 10], data: toJsonValues('FP32', logits) }] });
-    sink += text.length;
-  }, budgetMs);
+  const codecs = rowsList.map((rows): CodecCost => {
+    const json = bodies(rows, false);
+    const binary = bodies(rows, true).map(asReceived);
+    const jsonDecodeUs = timePerCall((i) => {
+      sink += parseInferRequest(parseJsonBody(json[i % json.length]!.bytes), sig).inputs.length;
+    }, budgetMs);
+    const binaryDecodeUs = timePerCall((i) => {
+      const { body, headerLength } = binary[i % binary.length]!;
+      const parts = splitBody(body, headerLength);
+      sink += parseInferRequest(parseJsonBody(parts.json), sig, parts.binary).inputs.length;
+    }, budgetMs);
+    const logits = Float32Array.from({ length: rows * 10 }, () => Math.random() * 10 - 5);
+    const head = { model_name: 'mlp', model_version: '1' };
+    const jsonReplyUs = timePerCall(() => {
+      sink += JSON.stringify({ ...head, outputs: [{ name: 'logits', datatype: 'FP32', shape: [rows, 10], data: toJsonValues('FP32', logits) }] }).length;
+    }, budgetMs);
+    const binaryReplyUs = timePerCall(() => {
+      const bytes = bytesOf(logits);
+      const header = Buffer.from(JSON.stringify({ ...head, outputs: [{ name: 'logits', datatype: 'FP32', shape: [rows, 10], parameters: { binary_data_size: bytes.byteLength } }] }));
+      sink += header.length + bytes.length;
+    }, budgetMs);
+    return { rows, jsonDecodeUs, binaryDecodeUs, jsonReplyUs, binaryReplyUs, jsonRequestBytes: json[0]?.bytes.length ?? 0, binaryRequestBytes: bodies(rows, true)[0]?.bytes.length ?? 0 };
+  });
   if (sink < 0) console.log(sink);
-  return { parseRequestUs, renderReplyUs, requestBytes: bodies[0]?.length ?? 0 };
+  const one = codecs.find((c) => c.rows === 1);
+  return { parseRequestUs: one?.jsonDecodeUs ?? NaN, renderReplyUs: one?.jsonReplyUs ?? NaN, requestBytes: one?.jsonRequestBytes ?? 0, codecs };
 }

@@ -183,3 +183,65 @@ export function tensorSpecOfOrt(m: OrtValueMetadata): TensorSpec | string {
   const shape = (m.shape ?? []).map((d) => (typeof d === 'number' && d >= 0 ? d : -1));
   return { name: m.name, datatype, shape };
 }
+
+// Raw tensor bytes, for the binary tensor data extension (Triton's `binary_tensor_data`): elements
+// little-endian, row-major, no padding, each in its native size, BOOL as one byte (0 or 1).
+
+type TypedArrayView = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => TypedData;
+
+const VIEWS: Record<Datatype, TypedArrayView> = {
+  BOOL: Uint8Array,
+  UINT8: Uint8Array,
+  INT8: Int8Array,
+  UINT16: Uint16Array,
+  INT16: Int16Array,
+  UINT32: Uint32Array,
+  INT32: Int32Array,
+  UINT64: BigUint64Array,
+  INT64: BigInt64Array,
+  FP32: Float32Array,
+  FP64: Float64Array,
+};
+
+const ELEMENT_BYTES: Record<Datatype, number> = {
+  BOOL: 1,
+  UINT8: 1,
+  INT8: 1,
+  UINT16: 2,
+  INT16: 2,
+  UINT32: 4,
+  INT32: 4,
+  UINT64: 8,
+  INT64: 8,
+  FP32: 4,
+  FP64: 8,
+};
+
+/** True on little-endian hosts (x86, ARM): typed arrays then already hold the extension's byte order. */
+export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Bytes one element of `dt` takes in binary tensor data. */
+export function bytesPerElement(dt: Datatype): number {
+  return ELEMENT_BYTES[dt];
+}
+
+/**
+ * A typed array of `dt` over `bytes` (whose length must be a multiple of the element size). It is
+ * a view, with no copy, when `bytes` starts at a multiple of the element size; otherwise (a typed
+ * array cannot start mid-element) the bytes are copied once, in bulk, into a fresh aligned buffer.
+ * Assumes a little-endian host (see HOST_LITTLE_ENDIAN).
+ */
+export function typedArrayFromBytes(dt: Datatype, bytes: Uint8Array): TypedData {
+  const size = ELEMENT_BYTES[dt];
+  const count = bytes.byteLength / size;
+  if (!Number.isInteger(count)) throw new RangeError(`${bytes.byteLength} bytes are not a whole number of ${dt} elements`);
+  if (bytes.byteOffset % size === 0) return new VIEWS[dt](bytes.buffer, bytes.byteOffset, count);
+  const aligned = new Uint8Array(bytes.byteLength);
+  aligned.set(bytes);
+  return new VIEWS[dt](aligned.buffer, 0, count);
+}
+
+/** The bytes of tensor data as they sit in memory (no copy). */
+export function bytesOf(data: TypedData): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

@@ -43,8 +43,11 @@ export interface RouterServerOptions {
 }
 
 const MODEL_PATH = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
-/** Headers passed to model servers: W3C trace context and the content type; nothing hop-by-hop. */
-const PASS_HEADERS = ['traceparent', 'tracestate', 'content-type'];
+/**
+ * Headers passed to model servers: W3C trace context, the content type and the OIP binary tensor
+ * extension's header (without it a binary body reads as malformed JSON); nothing hop-by-hop.
+ */
+const PASS_HEADERS = ['traceparent', 'tracestate', 'content-type', 'inference-header-content-length'];
 
 export function createRouterServer(o: RouterServerOptions): Server {
   return createServer((req, res) => {

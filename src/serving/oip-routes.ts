@@ -3,10 +3,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MeridianError, httpStatusOf, messageOf } from '../core/errors.js';
 import { readBody, sendJson, sendText } from '../core/http.js';
+import { HOST_LITTLE_ENDIAN } from '../core/tensors.js';
 import { CONTENT_TYPE } from '../monitor/prometheus.js';
-import { toJsonValues } from './datatypes.js';
 import type { Batcher, InferOutcome } from './batcher.js';
-import { parseInferRequest, parseJsonBody } from './infer-request.js';
+import { readAlignedBody } from './binary-body.js';
+import { BINARY_EXTENSION, HEADER_LENGTH_HEADER, inferenceHeaderLength, splitBody } from './binary-data.js';
+import { parseInferRequest, parseJsonBody, type InferRequest } from './infer-request.js';
+import { sendInferResponse } from './infer-response.js';
 import type { ServingMetrics } from './serving-metrics.js';
 import type { ModelSignature } from './signature.js';
 
@@ -24,6 +27,8 @@ export interface ServingContext {
 }
 
 const MODEL_PATH = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
+/** Server metadata `extensions`; binary tensor data needs a little-endian host (see binary-data.ts). */
+const EXTENSIONS = HOST_LITTLE_ENDIAN ? [BINARY_EXTENSION] : [];
 
 export function createOipHandler(ctx: ServingContext) {
   // Built once: the metrics registry finds their series without hashing labels per request.
@@ -41,7 +46,7 @@ export function createOipHandler(ctx: ServingContext) {
           sendJson(res, ready ? 200 : 503, { live: true, ready });
         });
       }
-      if (path === '/v2') return get(req, () => sendJson(res, 200, { name: ctx.serverName, version: ctx.serverVersion, extensions: [] }));
+      if (path === '/v2') return get(req, () => sendJson(res, 200, { name: ctx.serverName, version: ctx.serverVersion, extensions: EXTENSIONS }));
       if (path === '/metrics') return get(req, () => sendText(res, 200, ctx.metrics.registry.render(), CONTENT_TYPE));
       const m = MODEL_PATH.exec(path);
       if (m === null) throw new MeridianError('NOT_FOUND', `no endpoint at ${path}; see the Open Inference Protocol paths under /v2`);
@@ -89,21 +94,27 @@ async function infer(ctx: ServingContext, req: IncomingMessage, res: ServerRespo
   if (phase !== 'ready' || sig === undefined || batcher === undefined) throw notReady();
   ctx.metrics.inFlight.inc(labels);
   try {
-    const body = await readBody(req, ctx.maxBodyBytes);
-    const request = parseInferRequest(parseJsonBody(body), sig);
+    const request = await readInferRequest(req, ctx.maxBodyBytes, sig);
     const outcome: InferOutcome = await batcher.submit(request);
-    sendJson(res, 200, {
-      model_name: ctx.model.name,
-      model_version: ctx.model.version,
-      ...(request.id !== undefined ? { id: request.id } : {}),
-      outputs: outcome.outputs.map((o) => ({ name: o.name, datatype: o.datatype, shape: o.shape, data: toJsonValues(o.datatype, o.data) })),
-    });
+    const head = { model_name: ctx.model.name, model_version: ctx.model.version, ...(request.id !== undefined ? { id: request.id } : {}) };
+    sendInferResponse(res, head, outcome.outputs, request.binaryOutputs);
     ctx.metrics.requests.inc(okLabels);
     ctx.metrics.requestDuration.observe(labels, (performance.now() - started) / 1000);
     ctx.metrics.queueDuration.observe(labels, outcome.queueMs / 1000);
   } finally {
     ctx.metrics.inFlight.dec(labels);
   }
+}
+
+/**
+ * The request body, parsed and validated: all JSON, or (with `Inference-Header-Content-Length`) a
+ * JSON header followed by binary tensor data.
+ */
+async function readInferRequest(req: IncomingMessage, maxBodyBytes: number, sig: ModelSignature): Promise<InferRequest> {
+  const headerLength = inferenceHeaderLength(req.headers[HEADER_LENGTH_HEADER]);
+  if (headerLength === undefined) return parseInferRequest(parseJsonBody(await readBody(req, maxBodyBytes)), sig);
+  const { json, binary } = splitBody(await readAlignedBody(req, maxBodyBytes, headerLength), headerLength);
+  return parseInferRequest(parseJsonBody(json), sig, binary);
 }
 
 function checkModel(ctx: ServingContext, name: string, version: string | undefined): void {

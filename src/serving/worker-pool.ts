@@ -82,8 +82,9 @@ export class WorkerPool {
     const msg: RunMessage = { type: 'run', id, feeds, outputNames };
     return new Promise<RunResult>((resolve, reject) => {
       slot.pending = { id, resolve, reject };
-      // Input buffers are transferred, not copied: each belongs to exactly one batch.
-      const transfer = Object.values(feeds).map((t) => t.data.buffer as ArrayBuffer);
+      // Input buffers are transferred, not copied: each belongs to exactly one batch. Inputs of one
+      // binary tensor data request are views into the same body buffer, which may be listed once only.
+      const transfer = [...new Set(Object.values(feeds).map((t) => t.data.buffer as ArrayBuffer))];
       slot.worker.postMessage(msg, transfer);
     });
   }
