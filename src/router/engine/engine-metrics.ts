@@ -35,7 +35,7 @@ export function createEngineMetrics(registry: Registry): EngineMetrics {
       LATENCY_BUCKETS_SECONDS,
     ),
     attempts: registry.counter('meridian_router_upstream_attempts_total', 'Upstream attempts by model, region, version, role and result.'),
-    retries: registry.counter('meridian_router_retries_total', 'Retries by model, failed region and reason (refused, reset, timeout, http_5xx, network).'),
+    retries: registry.counter('meridian_router_retries_total', 'Retries by model, failed region and reason (refused, reset, timeout, http_5xx, network; slow: moved off a region gone silent).'),
     hedges: registry.counter('meridian_router_hedges_total', 'Hedged attempts by model, slow region and reason.'),
     ejections: registry.counter('meridian_router_outlier_ejections_total', 'Endpoints ejected by passive outlier detection.'),
     endpointHealthy: registry.gauge('meridian_router_endpoint_healthy', 'Active health check state per endpoint: 1 healthy, 0 down.'),

@@ -5,6 +5,7 @@
 //   request policy  retries, hedges, per-try timeouts, budget, deadline     (attempt-race.ts)
 //   where to go     region order → version → power of two choices          (target-planner.ts)
 //   health          active probes (health-checker.ts) + passive outliers   (outlier-detector.ts)
+//                   + suspicion after a refusal or a silent timeout       (suspects.ts)
 //   side channels   mirroring (mirror.ts), output samples, metrics
 import { systemClock, type Clock } from '../../core/clock.js';
 import { MeridianError, httpStatusOf } from '../../core/errors.js';
@@ -24,6 +25,7 @@ import { OutputSamples, sampleOutputs } from './output-samples.js';
 import { withTimeout } from './hard-timeout.js';
 import { RetryBudget } from './retry-budget.js';
 import { resolveEngineSettings, type EngineSettings } from './settings.js';
+import { SuspectEndpoints } from './suspects.js';
 import { TargetPlanner } from './target-planner.js';
 import { createTransport, type Transport } from './transport.js';
 import { oipPath, type Dispatch, type ForwardRequest, type ForwardResult, type OutputSample, type Target, type UpstreamResponse } from './types.js';
@@ -53,6 +55,8 @@ export class ForwardingEngine {
   private readonly metrics: EngineMetrics;
   private readonly transport: Transport;
   private readonly load = new LoadTracker();
+  private readonly regionLoad = new LoadTracker();
+  private readonly suspects: SuspectEndpoints;
   private readonly outliers: OutlierDetector;
   private readonly latency: LatencyWindows;
   private readonly rtt: RttEstimator;
@@ -70,6 +74,7 @@ export class ForwardingEngine {
     this.metrics = createEngineMetrics(o.registry);
     this.transport = createTransport(s.maxResponseBytes);
     this.outliers = new OutlierDetector(s, clock);
+    this.suspects = new SuspectEndpoints(s.suspectMs, clock);
     this.latency = new LatencyWindows(s.latencyWindow, s.latencyMinSamples);
     this.rtt = new RttEstimator(s.rttSmoothing);
     this.outputs = new OutputSamples(s.sampleCapacity);
@@ -78,7 +83,9 @@ export class ForwardingEngine {
       clock,
       delayMs: o.networkDelayMs,
       load: this.load,
+      regionLoad: this.regionLoad,
       outliers: this.outliers,
+      suspects: this.suspects,
       latency: this.latency,
       rtt: this.rtt,
       metrics: this.metrics,
@@ -94,14 +101,19 @@ export class ForwardingEngine {
       settings: s,
       onRtt: (region, ms) => this.rtt.observe(region, ms),
       onChange: (t, up) => this.metrics.endpointHealthy.set({ model: t.model, region: t.region, version: t.version, endpoint: t.endpoint.id }, up ? 1 : 0),
-      onRound: (keys) => this.outliers.retain(keys),
+      onPass: (t) => this.suspects.alive(t.key),
+      onRecovered: (t) => this.outliers.unmark(t.key),
+      onRound: (keys) => {
+        this.outliers.retain(keys);
+        this.suspects.retain(keys);
+      },
     });
     this.mirror = new Mirror({
       dispatch: this.dispatch,
       maxInFlight: s.mirrorMaxInFlight,
       random: this.random,
       monotonicMs: () => clock.monotonicMs(),
-      endpointUsable: (t) => this.endpointUsable(t, true),
+      endpointUsable: (t) => this.endpointUsable(t, true) && !this.suspects.isSuspect(t.key),
       outstanding: (k) => this.load.get(k),
       timeoutMs: (t) => this.perTryMs(t, 'infer', s.deadlineMs),
       metrics: this.metrics,
@@ -121,8 +133,13 @@ export class ForwardingEngine {
     this.transport.close();
   }
 
-  /** False when every endpoint of the region's served versions is down (active checks) or failing (passive). */
+  /** False when every endpoint of the region's served versions is down (active checks), failing (passive) or suspect (it just refused, or went silent). */
   regionHealthy(model: string, region: string): boolean {
+    return regionKeys(this.o.table(), model, region, false).some((k) => this.health.healthy(k) && !this.outliers.isMarked(k) && !this.suspects.isSuspect(k));
+  }
+
+  /** Some endpoint of the region is up and not failing; suspect ones count (the planner tries them last). */
+  private regionUp(model: string, region: string): boolean {
     return regionKeys(this.o.table(), model, region, false).some((k) => this.health.healthy(k) && !this.outliers.isMarked(k));
   }
 
@@ -150,8 +167,9 @@ export class ForwardingEngine {
       regionOrder: r.regionOrder,
       headers: r.headers,
       random: this.random,
-      regionUsable: (region) => this.regionHealthy(r.model, region),
+      regionUsable: (region) => this.regionUp(r.model, region),
       endpointUsable: (t) => this.endpointUsable(t, false),
+      suspect: (t) => this.suspects.isSuspect(t.key),
       outstanding: (k) => this.load.get(k),
       ...(r.version !== undefined ? { version: r.version } : {}),
     });
@@ -164,8 +182,8 @@ export class ForwardingEngine {
     budget.requestStarted();
     try {
       const result = await race({
-        next: () => planner.next(),
-        nextHedge: (slow) => planner.nextOfVersion(slow.version),
+        next: (avoid, lastResort) => planner.next(avoid, lastResort),
+        nextHedge: (slow, avoid) => planner.nextOfVersion(slow.version, avoid),
         attempt: (t, role, signal) => {
           const attempt = this.attempt(r, t, role, signal);
           // The copy is made after the primary is on the wire, so it never delays it.
@@ -175,10 +193,13 @@ export class ForwardingEngine {
         budget,
         hedgeDelayMs: (t) => hedgeDelayMs(this.s, this.latency.percentile(latencyKey(t.model, t.region, r.action), 0.95), this.o.networkDelayMs(t.region)),
         perTryTimeoutMs: (t, remaining) => this.perTryMs(t, r.action, remaining),
+        answeredSince: (t, since) => this.latency.lastAnswerAt(latencyKey(t.model, t.region, r.action)) >= since,
+        inFlight: (t) => this.regionLoad.get(latencyKey(t.model, t.region, r.action)),
         recheckMs: this.s.budgetRecheckMs,
         maxHedges: this.s.maxHedges,
         deadlineMs: this.s.deadlineMs,
         clock: this.clock,
+        onSuspect: (t, since) => this.suspects.markSilent(t.key, since),
         onRetry: (t, reason) => this.metrics.retries.inc({ model: t.model, region: t.region, reason }),
         onHedge: (t) => this.metrics.hedges.inc({ model: t.model, region: t.region, reason: 'slow_attempt' }),
         onBudgetExhausted: (role) => this.metrics.budgetExhausted.inc({ model: r.model, role }),

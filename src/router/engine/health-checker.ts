@@ -22,6 +22,10 @@ export interface HealthCheckerOptions {
   settings: HealthSettings;
   onRtt: (region: string, ms: number) => void;
   onChange: (t: Target, healthy: boolean) => void;
+  /** Every passing probe: evidence that the endpoint is alive now (it clears suspicion). */
+  onPass: (t: Target) => void;
+  /** A down endpoint counts as up again (it unejects the endpoint, as Envoy's successful_active_health_check_uneject_host). */
+  onRecovered: (t: Target) => void;
   /** The keys of this round's targets, to prune state elsewhere. */
   onRound: (keys: ReadonlySet<string>) => void;
 }
@@ -109,6 +113,7 @@ export class HealthChecker {
       this.o.onChange(t, true);
     }
     if (ok) {
+      this.o.onPass(t);
       s.passes++;
       s.fails = 0;
       if (!s.healthy && s.passes >= this.o.settings.healthHealthyThreshold) this.set(t, s, true);
@@ -124,5 +129,6 @@ export class HealthChecker {
   private set(t: Target, s: ProbeState, healthy: boolean): void {
     s.healthy = healthy;
     this.o.onChange(t, healthy);
+    if (healthy) this.o.onRecovered(t);
   }
 }

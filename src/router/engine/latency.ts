@@ -8,7 +8,7 @@
 export class LatencyWindows {
   private readonly windows = new Map<string, { values: Float64Array; next: number; size: number }>();
   private readonly streaks = new Map<string, number>();
-  private readonly lastAnswerAt = new Map<string, number>();
+  private readonly answeredAt = new Map<string, number>();
 
   constructor(
     private readonly capacity: number,
@@ -18,7 +18,7 @@ export class LatencyWindows {
   /** An answer took `ms` and arrived at `at` (monotonic ms); it ends any run of timeouts. */
   record(key: string, ms: number, at: number): void {
     this.streaks.delete(key);
-    this.lastAnswerAt.set(key, at);
+    this.answeredAt.set(key, at);
     let w = this.windows.get(key);
     if (w === undefined) {
       w = { values: new Float64Array(this.capacity), next: 0, size: 0 };
@@ -35,8 +35,13 @@ export class LatencyWindows {
    * and the timeout says nothing about the region being slow.
    */
   timedOut(key: string, startedAt: number): void {
-    if (startedAt < (this.lastAnswerAt.get(key) ?? -Infinity)) return;
+    if (startedAt < this.lastAnswerAt(key)) return;
     this.streaks.set(key, (this.streaks.get(key) ?? 0) + 1);
+  }
+
+  /** When the key last got an answer (monotonic ms); -Infinity before the first. */
+  lastAnswerAt(key: string): number {
+    return this.answeredAt.get(key) ?? -Infinity;
   }
 
   /** Timeouts in a row since the last answer. */
@@ -69,7 +74,7 @@ export class RttEstimator {
   }
 }
 
-/** Requests in flight per endpoint key: the "load" that power-of-two-choices compares. */
+/** Requests in flight per key: per endpoint, the "load" that power-of-two-choices compares; per region, what a silence is judged against. */
 export class LoadTracker {
   private readonly outstanding = new Map<string, number>();
 

@@ -1,10 +1,13 @@
 // The outermost attempt wrapper: what every real attempt teaches the engine. It counts the
-// endpoint's outstanding requests (for power of two choices), feeds passive outlier detection,
-// the latency windows behind adaptive timeouts, the RTT estimate and the attempt metric.
+// endpoint's outstanding requests (for power of two choices) and the region's (against which a
+// silence is judged), feeds passive outlier detection, suspicion (a refused connection: nothing
+// listens there; any answer: alive), the latency windows behind adaptive timeouts, the RTT
+// estimate and the attempt metric.
 import type { Clock } from '../../core/clock.js';
 import type { EngineMetrics } from './engine-metrics.js';
 import type { LatencyWindows, LoadTracker, RttEstimator } from './latency.js';
 import type { OutlierDetector } from './outlier-detector.js';
+import type { SuspectEndpoints } from './suspects.js';
 import type { ForwardAction, Interceptor, UpstreamRequest } from './types.js';
 import { toUpstreamError } from './upstream-error.js';
 
@@ -13,7 +16,10 @@ export interface ObservationSinks {
   clock: Clock;
   delayMs: (region: string) => number;
   load: LoadTracker;
+  /** Attempts in flight per latency key (model × region × action), mirror copies excluded. */
+  regionLoad: LoadTracker;
   outliers: OutlierDetector;
+  suspects: SuspectEndpoints;
   latency: LatencyWindows;
   rtt: RttEstimator;
   metrics: EngineMetrics;
@@ -39,13 +45,16 @@ export function withObservation(o: ObservationSinks): Interceptor {
       const ms = o.outliers.failure(t.key, started);
       if (ms !== undefined) o.onEjected(req, ms);
     };
+    const regionKey = latencyKey(t.model, t.region, req.action);
     o.load.add(t.key);
+    if (learnsLatency) o.regionLoad.add(regionKey);
     try {
       const res = await next(req, signal);
+      o.suspects.alive(t.key);
       if (res.status >= 500) failed();
       else {
         o.outliers.success(t.key);
-        if (learnsLatency) o.latency.record(latencyKey(t.model, t.region, req.action), serverMs(), o.clock.monotonicMs());
+        if (learnsLatency) o.latency.record(regionKey, serverMs(), o.clock.monotonicMs());
         o.rtt.observe(t.region, o.clock.monotonicMs() - started);
       }
       o.metrics.attempts.inc({ ...labels, result: res.status >= 500 ? 'http_5xx' : 'ok' });
@@ -53,14 +62,16 @@ export function withObservation(o: ObservationSinks): Interceptor {
     } catch (e) {
       const err = toUpstreamError(e, t.endpoint.id);
       if (err.reason !== 'aborted') failed();
+      if (err.reason === 'refused') o.suspects.mark(t.key);
       // Timeouts in a row with no answer in between make the next per-try timeout longer
       // (adaptive-timeouts.ts), so a model that really became slower everywhere is not timed out
       // forever. Not recorded as latency: a hung replica's timeouts would ratchet the p99 up.
-      if (err.reason === 'timeout' && learnsLatency) o.latency.timedOut(latencyKey(t.model, t.region, req.action), started);
+      if (err.reason === 'timeout' && learnsLatency) o.latency.timedOut(regionKey, started);
       o.metrics.attempts.inc({ ...labels, result: err.reason });
       throw err;
     } finally {
       o.load.remove(t.key);
+      if (learnsLatency) o.regionLoad.remove(regionKey);
     }
   };
 }

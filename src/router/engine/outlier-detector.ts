@@ -64,6 +64,18 @@ export class OutlierDetector {
     return ms;
   }
 
+  /**
+   * Active checks saw the endpoint come back from down: the failures that marked it were the ones
+   * they saw too, so its ejection ends now and the run starts again. The multiplier stays, so an
+   * endpoint that keeps flapping still stays out longer each time.
+   */
+  unmark(key: string): void {
+    const st = this.states.get(key);
+    if (st === undefined) return;
+    st.consecutive = 0;
+    if (this.clock.monotonicMs() < st.until) st.until = this.clock.monotonicMs();
+  }
+
   /** True while the endpoint is marked as failing (whether or not the cap lets the picker skip it). */
   isMarked(key: string): boolean {
     const st = this.states.get(key);

@@ -41,6 +41,8 @@ export interface EngineSettings {
   maxHedges: number;
   /** An attempt past its per-try timeout with no retry slot free looks for one again this often. */
   budgetRecheckMs: number;
+  /** An endpoint that refused a connection, or timed out without answering anything meanwhile, is tried last for this long at most, unless an answer or a passing probe clears it; 0: never. */
+  suspectMs: number;
   /** Measurements kept per model × region × action for the adaptive timeouts. */
   latencyWindow: number;
   /** Measurements needed before the percentiles are trusted. */
@@ -86,7 +88,8 @@ export const ENGINE_DEFAULTS: Readonly<EngineSettings> = Object.freeze({
   // limits ejection, never region failover: see OutlierDetector.
   outlierMaxEjectionPercent: 50,
   // Envoy's retry budget: 20% of active requests, at least 3 concurrent retries. It bounds the
-  // amplification a full outage can cause to 1.2× plus 3.
+  // amplification a full outage can cause to 1.2× plus 3. Replacements that duplicate no work (after
+  // a refused connection; off a region gone silent) take no slot: attempt-race.ts.
   retryBudgetPercent: 20,
   retryBudgetMinConcurrent: 3,
   // Room for a slow inference, a timed-out try and a second inference in another region across the
@@ -111,6 +114,12 @@ export const ENGINE_DEFAULTS: Readonly<EngineSettings> = Object.freeze({
   // Envoy's retry back-off base (25 ms). A timed-out attempt is abandoned only for a retry; while
   // the budget has no slot it keeps its chance to answer and looks again this often.
   budgetRecheckMs: 25,
+  // Suspicion bridges the time until the active checks decide: ≤ (threshold−1) × interval + probe
+  // timeout = 250 + 100 + 2 × delay ≈ 650 ms for the farthest region, more when a loaded machine
+  // delays probes. 2 s covers that three times over; past it, a dead endpoint is kept out by the
+  // checks' verdict. A live one never waits that long: its next passing probe (≤ 250 ms) or any
+  // answer clears it.
+  suspectMs: 2_000,
   // 200 measurements: the p99 rests on the 2 slowest, and at 100 req/s the window spans 2 s, so
   // timeouts follow a model that got slower within seconds.
   latencyWindow: 200,
@@ -130,7 +139,7 @@ export const ENGINE_DEFAULTS: Readonly<EngineSettings> = Object.freeze({
 
 const FRACTIONS = new Set<keyof EngineSettings>(['rttSmoothing', 'sampleRate']);
 const PERCENTS = new Set<keyof EngineSettings>(['outlierMaxEjectionPercent', 'retryBudgetPercent']);
-const MAY_BE_ZERO = new Set<keyof EngineSettings>(['maxHedges', 'healthTimeoutMarginMs', 'hedgeFloorMs', 'perTryFloorMs', 'sampleRate']);
+const MAY_BE_ZERO = new Set<keyof EngineSettings>(['maxHedges', 'healthTimeoutMarginMs', 'hedgeFloorMs', 'perTryFloorMs', 'sampleRate', 'suspectMs']);
 const COUNTS = new Set<keyof EngineSettings>([
   'healthUnhealthyThreshold',
   'healthHealthyThreshold',

@@ -87,7 +87,9 @@ describe('forwarding engine: hung replicas and region failover', () => {
 
   it('without hedging, the adaptive per-try timeout bounds what a hung replica costs; the deadline bounds everything', async () => {
     const t = table([region('eu-west-1', [{ version: 'v1', weight: 1, endpoints: [ep('eu-west-1/iris:v1/0', v1.url, 'a'), ep('eu-west-1/iris:v1/1', hung.url, 'b')] }])]);
-    const { engine: e } = engine(t, { maxHedges: 0, outlierConsecutiveFailures: 1000, coldPerTryTimeoutMs: 200 });
+    // Suspicion off too: this measures what each meeting with the hung replica costs, so requests
+    // must keep meeting it (with suspicion, one timeout keeps new requests away from it).
+    const { engine: e } = engine(t, { maxHedges: 0, outlierConsecutiveFailures: 1000, coldPerTryTimeoutMs: 200, suspectMs: 0 });
     stops.push(() => e.stop());
     const cold: number[] = [];
     const warm: number[] = [];

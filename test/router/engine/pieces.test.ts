@@ -1,5 +1,6 @@
 // The engine's pure pieces: option validation, version choice, endpoint choice, the retry
-// budget, outlier marking with its cap, adaptive timeouts and output sampling.
+// budget, outlier marking with its cap, suspicion, the planner's region avoidance, adaptive
+// timeouts and output sampling.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Clock } from '../../../src/core/clock.js';
@@ -11,6 +12,8 @@ import { OutlierDetector } from '../../../src/router/engine/outlier-detector.js'
 import { sampleOutputs } from '../../../src/router/engine/output-samples.js';
 import { RetryBudget } from '../../../src/router/engine/retry-budget.js';
 import { ENGINE_DEFAULTS, resolveEngineSettings } from '../../../src/router/engine/settings.js';
+import { SuspectEndpoints } from '../../../src/router/engine/suspects.js';
+import { TargetPlanner } from '../../../src/router/engine/target-planner.js';
 import type { Target } from '../../../src/router/engine/types.js';
 import { byWeight, chooseVersion, stickyPoint } from '../../../src/router/engine/version-choice.js';
 import { seededRandom } from '../policies-fixtures.js';
@@ -104,6 +107,72 @@ describe('engine pieces', () => {
     assert.equal(d.failure('e1', 250), undefined);
     now = 400;
     assert.equal(d.failure('e1', 350), 1000, 'the third failure in sequence marks it');
+  });
+
+  it('outliers: active checks seeing an endpoint come back end its ejection; the multiplier stays', () => {
+    let now = 0;
+    const clock: Clock = { now: () => now, monotonicMs: () => now, sleep: () => Promise.resolve() };
+    const d = new OutlierDetector({ outlierConsecutiveFailures: 3, outlierBaseEjectionMs: 1000, outlierMaxEjectionMs: 5000, outlierMaxEjectionPercent: 50 }, clock);
+    for (let i = 0; i < 3; i++) d.failure('e1', now++);
+    assert.equal(d.isMarked('e1'), true);
+    d.unmark('e1');
+    assert.equal(d.isMarked('e1'), false, 'back at once');
+    assert.equal(d.isEjected('e1', ['e1', 'e2']), false);
+    for (let i = 0; i < 2; i++) d.failure('e1', now++);
+    assert.equal(d.isMarked('e1'), false, 'the run started again');
+    assert.equal(d.failure('e1', now++), 2000, 'the next ejection is still the second: 2 × base');
+    d.unmark('unknown'); // no state: nothing to do
+  });
+
+  it('suspicion: a refusal, or a timeout with no answer since the attempt started; cleared by any sign of life, or over after suspectMs; 0 turns it off', () => {
+    let now = 0;
+    const clock: Clock = { now: () => now, monotonicMs: () => now, sleep: () => Promise.resolve() };
+    const s = new SuspectEndpoints(1000, clock);
+    s.mark('e1');
+    s.markSilent('e2', 0);
+    assert.deepEqual([s.isSuspect('e1'), s.isSuspect('e2'), s.isSuspect('e3')], [true, true, false]);
+    s.alive('e1');
+    assert.equal(s.isSuspect('e1'), false, 'an answer or a passing probe clears it');
+    s.markSilent('e1', -5);
+    assert.equal(s.isSuspect('e1'), false, 'it answered after that attempt started: loaded, not hung');
+    now = 10;
+    s.markSilent('e1', 5);
+    assert.equal(s.isSuspect('e1'), true, 'nothing since the attempt started');
+    now = 999;
+    assert.equal(s.isSuspect('e2'), true, 'marked at 0');
+    now = 1000;
+    assert.equal(s.isSuspect('e2'), false, 'over after suspectMs');
+    s.mark('e3');
+    s.retain(new Set(['e1']));
+    assert.equal(s.isSuspect('e3'), false, 'endpoints that left the table are forgotten');
+    const off = new SuspectEndpoints(0, clock);
+    off.mark('e1');
+    assert.equal(off.isSuspect('e1'), false);
+  });
+
+  it('planner: a region to avoid comes last (strict: never); suspect endpoints after every other usable one; never one endpoint twice', () => {
+    const endpoint = (id: string) => ({ id, zone: 'a', url: `http://${id}` });
+    const region = (code: string, ids: string[]) => ({ region: code, latitude: 0, longitude: 0, jurisdiction: 'EU', country: 'IE', continent: 'EU', versions: [{ version: 'v1', weight: 1, endpoints: ids.map(endpoint) }] });
+    const planner = () =>
+      new TargetPlanner({
+        model: 'iris',
+        regions: [region('a', ['a0', 'a1']), region('b', ['b0']), region('c', ['c0'])],
+        regionOrder: ['a', 'b', 'c'],
+        headers: {},
+        random: seededRandom(3),
+        regionUsable: () => true,
+        endpointUsable: () => true,
+        suspect: (t) => t.endpoint.id === 'b0',
+        outstanding: () => 0,
+      });
+    const p = planner();
+    assert.equal(p.next()?.region, 'a');
+    assert.equal(p.next({ region: 'a' })?.endpoint.id, 'c0', 'the silent region last; b0 is suspect, so c0 before it');
+    assert.equal(p.nextOfVersion('v1', { region: 'a', strict: true }), undefined, 'strict: never the avoided region; a hedge never goes to a suspect endpoint');
+    assert.equal(p.next({ region: 'a' }, false)?.region, 'a', 'not strict: the avoided region is still a last resort');
+    assert.equal(p.next(undefined, false), undefined, 'with an attempt still in flight, no suspect endpoint');
+    assert.equal(p.next()?.endpoint.id, 'b0', 'with nothing in flight, the suspect one rather than nothing');
+    assert.equal(p.next(), undefined, 'every endpoint tried once');
   });
 
   it('adaptive timeouts: per-try from p99 (floored), doubled per timeout streak, capped by the deadline; hedge at p95', () => {

@@ -11,6 +11,7 @@ import { Registry } from '../../../src/monitor/prometheus.js';
 export interface FakeUpstream {
   url: string;
   hits: { infer: number; ready: number; other: number };
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -27,6 +28,7 @@ export async function fakeUpstream(answer: (req: IncomingMessage, res: ServerRes
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     hits,
+    server,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -48,6 +50,67 @@ export const unavailableUpstream = (): Promise<FakeUpstream> => fakeUpstream((_q
 /** Ready probes pass, inference answers 500: the gray failure only passive detection sees. */
 export const grayUpstream = (): Promise<FakeUpstream> =>
   fakeUpstream((_q, res, kind) => (kind === 'ready' ? json(res, 200, { name: 'iris', ready: true }) : json(res, 500, { error: 'inference failed: CUDA error (fake)' })));
+
+/** A fake upstream that can be frozen and thawed like a SIGSTOPped/SIGCONTed replica, with the arrival time of every inference. */
+export interface FreezableUpstream extends FakeUpstream {
+  /** performance.now() of each inference request's arrival, frozen or not. */
+  inferArrivals: number[];
+  /** From now on nothing is answered (connections are still accepted): a hang. */
+  freeze(): void;
+  /** Answers everything held, then serves normally again. */
+  thaw(): void;
+}
+
+/** Answers ready probes and inference at once (a fixed iris-like answer) until frozen. */
+export async function freezableUpstream(): Promise<FreezableUpstream> {
+  let frozen = false;
+  const held: (() => void)[] = [];
+  const inferArrivals: number[] = [];
+  const up = await fakeUpstream((_q, res, kind) => {
+    if (kind === 'infer') inferArrivals.push(performance.now());
+    const answer = (): void => {
+      if (res.destroyed) return;
+      if (kind === 'infer') json(res, 200, { model_name: 'iris', model_version: 'v1', outputs: [{ name: 'probabilities', shape: [1, 3], datatype: 'FP32', data: [0.9, 0.05, 0.05] }] });
+      else json(res, 200, { name: 'iris', ready: true });
+    };
+    if (frozen) held.push(answer);
+    else answer();
+  });
+  return {
+    ...up,
+    inferArrivals,
+    freeze: () => {
+      frozen = true;
+    },
+    thaw: () => {
+      frozen = false;
+      for (const a of held.splice(0)) a();
+    },
+  };
+}
+
+/** A freezable upstream that can also crash (connections reset, then refused) and restart on its port, like a SIGKILLed replica restarted. */
+export interface CrashableUpstream extends FreezableUpstream {
+  crash(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+export async function crashableUpstream(): Promise<CrashableUpstream> {
+  const up = await freezableUpstream();
+  const port = Number(new URL(up.url).port);
+  return {
+    ...up,
+    crash: async () => {
+      const closed = new Promise<void>((r) => up.server.close(() => r()));
+      up.server.closeAllConnections();
+      await closed;
+    },
+    restart: () => new Promise<void>((r) => up.server.listen(port, '127.0.0.1', r)),
+    close: async () => {
+      if (up.server.listening) await up.close();
+    },
+  };
+}
 
 /** A URL whose port was just closed: connections are refused. */
 export async function refusedUrl(): Promise<string> {
