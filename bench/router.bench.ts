@@ -24,7 +24,7 @@
 // BENCH_BALANCE (HAProxy: leastconn | roundrobin, default leastconn), BENCH_PROFILE (0 skips phase
 // 3), BENCH_PROFILE_SECONDS (default 10), BENCH_MAX_OPEN_RPS (cap on open-loop rates: what the
 // Node generator sustains on the shared load core, default 5000), BENCH_KEEP_TMP=1 (keep the temp dir with the HAProxy
-// configs and the raw .cpuprofile). ~12 min with the defaults.
+// configs and the raw .cpuprofile). ~15 min with the defaults.
 // Quick check: BENCH_SECONDS=1 BENCH_WARMUP_SECONDS=1 BENCH_ROUNDS=1 BENCH_CONNECTIONS=32 BENCH_PROFILE_SECONDS=2
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
