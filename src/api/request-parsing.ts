@@ -5,7 +5,7 @@ import { MeridianError } from '../core/errors.js';
 import { JURISDICTIONS } from '../core/regions.js';
 import type { DrillRequest, EventQuery, RollbackRequest } from '../rollout/service.js';
 import { BodyReader } from './body-reader.js';
-import { checkName } from './names.js';
+import { checkName } from '../core/names.js';
 import type { CreateTokenRequest } from './requests.js';
 
 const ON_FAILURE: readonly OnFailure[] = ['halt', 'rollback'];

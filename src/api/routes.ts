@@ -7,7 +7,7 @@ import { readBody, sendJson } from '../core/http.js';
 import { parseJsonBody } from './body-reader.js';
 import { streamEvents } from './event-stream.js';
 import { streamRoutingTable } from './routing-table-stream.js';
-import { checkName } from './names.js';
+import { checkName } from '../core/names.js';
 import { openApiDocument } from './openapi.js';
 import { readCreateToken, readDeployRequest, readDrillRequest, readEventQuery, readId, readResidency, readRollbackRequest } from './request-parsing.js';
 import type { Health, WhoAmI } from './requests.js';

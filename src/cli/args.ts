@@ -2,7 +2,7 @@
 // the rollout flags of deploy and rollback. Each mistake becomes a USAGE error (exit 2) that names
 // the flag and shows the fix.
 import type { OnFailure } from '../api/contract.js';
-import { checkName } from '../api/names.js';
+import { checkName } from '../core/names.js';
 import { MeridianError, isMeridianError } from '../core/errors.js';
 
 export type OutputFormat = 'text' | 'json';

@@ -9,12 +9,7 @@ import type { PushResult } from '../core/domain.js';
 import { MeridianError } from '../core/errors.js';
 import { JURISDICTIONS } from '../core/regions.js';
 import type { Store } from '../store/store.js';
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
-export function checkName(field: 'model' | 'version', value: string): void {
-  if (!NAME.test(value)) throw new MeridianError('INVALID_ARGUMENT', `${field} "${value}" must start with a letter or digit and hold only letters, digits, "_", "." and "-" (at most 64)`);
-}
+import { checkName } from '../core/names.js';
 
 export function checkResidencyList(residency: string[] | null): void {
   if (residency === null) return;

@@ -1,7 +1,7 @@
-// Model and version names, checked the same way by the API (before it reads a pushed body) and by
-// the CLI (before it sends anything). They end up in URL paths, file names and metric labels, so
-// the alphabet is kept to what is safe in all three.
-import { MeridianError } from '../core/errors.js';
+// Model and version names, checked the same way by the API (before it reads a pushed body), the
+// control plane (before it stores anything) and the CLI (before it sends anything). They end up in
+// URL paths, file names and metric labels, so the alphabet is kept to what is safe in all three.
+import { MeridianError } from './errors.js';
 
 /** Letters, digits, `_`, `.` and `-`; starts with a letter or digit; at most 64 characters. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
