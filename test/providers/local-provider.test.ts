@@ -2,7 +2,7 @@
 // provisioning, crash and hang injection visible to clients, restore, retire, adoption after a
 // restart, and nothing left behind on a failed provision.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -63,6 +63,23 @@ describe('local provider', () => {
     const adopted = new LocalProvider(options).status({ region: 'eu-west-1' });
     assert.deepEqual(adopted.map((r) => r.pid).sort(), provider.status({ region: 'eu-west-1' }).map((r) => r.pid).sort());
     assert.ok(adopted.every((r) => r.phase === 'running'));
+  });
+
+  it('a restarted provider stops a replica whose pid was never written down (died between spawn and record)', async () => {
+    const spare = await provider.provision({ ...iris, region: 'us-west-2', replicas: 1 });
+    const pid = spare[0]!.pid!;
+    // Drop its record from the file, as if the control plane had been killed right after spawn.
+    const file = join(dir, 'provider', 'replicas.json');
+    const state = JSON.parse(readFileSync(file, 'utf8')) as { replicas: { pid: number }[] };
+    writeFileSync(file, JSON.stringify({ replicas: state.replicas.filter((r) => r.pid !== pid) }));
+    const next = new LocalProvider(options);
+    for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(isAlive(pid), false, 'the unrecorded replica was stopped');
+    assert.deepEqual(next.status({ region: 'us-west-2' }), []);
+    // The recorded ones were adopted, not touched.
+    assert.ok(provider.status({ region: 'eu-west-1' }).every((r) => isAlive(r.pid!)));
+    writeFileSync(file, JSON.stringify({ replicas: state.replicas.filter((r) => r.pid !== pid) }));
+    provider = new LocalProvider(options);
   });
 
   it('crashes one replica with SIGKILL: clients see connection refused', async () => {

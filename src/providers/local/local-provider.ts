@@ -1,12 +1,13 @@
 // The local ComputeProvider: a region is a set of real model-server processes on loopback ports,
 // replica i placed in zone i mod (number of zones). Failures for drills are real signals:
 // SIGKILL (crash) and SIGSTOP (hang, the gray failure), SIGCONT to resume.
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { MeridianError, messageOf } from '../../core/errors.js';
 import type { Region } from '../../core/regions.js';
 import type { ComputeProvider, FailureMode, FailureTarget, ProvisionRequest, ReplicaPhase, ReplicaStatus } from '../compute-provider.js';
 import { isAlive, signal, spawnReplica } from './replica-process.js';
-import { isSameProcess, readRecords, writeRecords, type ReplicaRecord } from './replica-state.js';
+import { findLaunched, isSameProcess, readRecords, writeRecords, type ReplicaRecord } from './replica-state.js';
 
 export interface LocalProviderOptions {
   /** Where replica logs and the replica record live: `<dataDir>/provider/`. */
@@ -26,17 +27,21 @@ export class LocalProvider implements ComputeProvider {
   /** Replica ids being started now, so concurrent provisions never start one twice. */
   private readonly starting = new Set<string>();
   private readonly stateFile: string;
+  /** Names this data directory in every replica's launch label (see replica-state.ts). */
+  private readonly key: string;
 
   constructor(private readonly o: LocalProviderOptions) {
     this.stateFile = join(o.dataDir, 'provider', 'replicas.json');
+    this.key = createHash('sha256').update(this.stateFile).digest('hex').slice(0, 12);
     // Adopt what a previous control plane left running; forget the dead and the impostors. A
     // replica recorded before it reported its port was mid-start: stop it, provisioning restarts it.
     const live = readRecords(this.stateFile).filter((r) => isAlive(r.pid) && isSameProcess(r));
-    for (const r of live.filter((x) => x.port === 0)) {
-      signal(r.pid, 'SIGCONT');
-      signal(r.pid, 'SIGKILL');
-    }
+    for (const r of live.filter((x) => x.port === 0)) kill(r.pid);
     this.records = live.filter((r) => r.port !== 0);
+    // A process started but never recorded (the previous control plane died between spawn and
+    // write) is an orphan nobody would ever stop: stop it too.
+    const adopted = new Set(this.records.map((r) => r.launch));
+    for (const p of findLaunched(this.key)) if (!adopted.has(p.launch) && isAlive(p.pid)) kill(p.pid);
     this.save();
   }
 
@@ -132,7 +137,9 @@ export class LocalProvider implements ComputeProvider {
     try {
       const zone = region.zones[index % region.zones.length]!;
       const logFile = join(this.o.dataDir, 'provider', 'logs', region.code, `${req.model}-${req.version}-${index}.log`);
+      const launch = `${this.key}.${randomBytes(6).toString('hex')}`;
       const p = spawnReplica({
+        launch,
         command: this.o.command,
         artifactPath: req.artifactPath,
         model: req.model,
@@ -145,7 +152,7 @@ export class LocalProvider implements ComputeProvider {
       });
       // Recorded before it is ready (port 0): if we die while waiting, the next provider finds
       // the process and replaces it instead of leaving an orphan.
-      const rec: ReplicaRecord = { id, region: region.code, zone, model: req.model, version: req.version, index, pid: p.pid, port: 0, artifactPath: req.artifactPath, logFile, frozen: false };
+      const rec: ReplicaRecord = { id, region: region.code, zone, model: req.model, version: req.version, index, pid: p.pid, port: 0, artifactPath: req.artifactPath, logFile, frozen: false, launch };
       this.records.push(rec);
       this.save();
       try {
@@ -191,4 +198,9 @@ export class LocalProvider implements ComputeProvider {
   private save(): void {
     writeRecords(this.stateFile, this.records);
   }
+}
+
+function kill(pid: number): void {
+  signal(pid, 'SIGCONT'); // a frozen process must run to die
+  signal(pid, 'SIGKILL');
 }

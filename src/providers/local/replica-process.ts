@@ -18,6 +18,8 @@ export interface ReplicaSpawnOptions {
   logFile: string;
   workers: number;
   readyTimeoutMs: number;
+  /** Unique id passed as `--label launch=…`, by which an unrecorded process is still found. */
+  launch: string;
 }
 
 export interface SpawnedReplica {
@@ -47,6 +49,7 @@ export function spawnReplica(o: ReplicaSpawnOptions): SpawnedReplica {
     '--workers', String(o.workers),
     '--label', `region=${o.region}`,
     '--label', `zone=${o.zone}`,
+    '--label', `launch=${o.launch}`,
   ];
   // detached: its own process group, so a Ctrl-C aimed at `meridian up` reaches only the
   // supervisor, which then stops replicas in order (drain) instead of all at once.
