@@ -17,6 +17,7 @@ import type {
   TokenInfo,
   VerificationCheck,
 } from '../core/domain.js';
+import type { AnalysisRun, StrategyProgress } from '../core/strategy.js';
 import type { CreateTokenRequest, RollbackRequest, WhoAmI } from './requests.js';
 
 export type Schema = Record<string, unknown>;
@@ -98,20 +99,82 @@ export const schemas: Record<string, Schema> = {
     kind: oneOf('deploy', 'rollback'),
     fromVersion: nullable(str()),
     toVersion: str(),
-    status: oneOf('pending', 'running', 'succeeded', 'halted', 'rolled_back'),
+    status: oneOf('pending', 'running', 'paused', 'succeeded', 'halted', 'rolled_back', 'aborted'),
     reason: nullable(str()),
     onFailure: ON_FAILURE,
     waves: list(list(str())),
     replicas: int(undefined, 1),
     regions: list(ref('RolloutRegion')),
+    strategy: ref('StrategySpec'),
+    progress: nullable(ref('StrategyProgress')),
     createdAt: time,
     updatedAt: time,
     createdBy: str(),
   }),
   DeployRequest: record<DeployRequest>(
-    { version: NAME, regions: { ...list(str()), minItems: 1 }, waves: { ...list(list(str())), description: 'explicit waves; exactly the regions of `regions`' }, parallel: int('regions per wave when `waves` is absent', 1), onFailure: ON_FAILURE, replicas: int(undefined, 1) },
-    ['waves', 'parallel', 'onFailure', 'replicas'],
+    { version: NAME, regions: { ...list(str()), minItems: 1 }, waves: { ...list(list(str())), description: 'explicit waves; exactly the regions of `regions`' }, parallel: int('regions per wave when `waves` is absent', 1), onFailure: ON_FAILURE, replicas: int(undefined, 1), strategy: ref('StrategySpec') },
+    ['waves', 'parallel', 'onFailure', 'replicas', 'strategy'],
   ),
+  StrategySpec: {
+    description: 'How traffic moves to the new version inside each wave; absent = all-at-once',
+    oneOf: [
+      { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { const: 'all-at-once' } } },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type'],
+        properties: {
+          type: { const: 'canary' },
+          steps: { ...list({ type: 'object', additionalProperties: false, required: ['weight'], properties: { weight: { type: 'number', exclusiveMinimum: 0, maximum: 100 }, bakeSeconds: { type: 'number', minimum: 0 } } }), description: 'default 5%, 25%, 50% (30 s each), then 100%' },
+          analysis: { type: 'object', additionalProperties: num, description: 'judge threshold overrides' },
+          stickyHeader: str('keep a client on one version by this header'),
+        },
+      },
+      { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { const: 'blue-green' }, shadowPercent: num, shadowSeconds: num, rollbackWindowSeconds: num, analysis: { type: 'object', additionalProperties: num } } },
+      { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { const: 'shadow' }, percent: num, durationSeconds: num, autoPromote: bool, analysis: { type: 'object', additionalProperties: num } } },
+    ],
+  },
+  StrategyProgress: record<StrategyProgress>({
+    wave: int('wave whose strategy runs; -1 none'),
+    doneWaves: int('waves whose strategy finished', 0),
+    step: int('index of the current step', 0),
+    stepStartedAt: nullable(time),
+    paused: nullable({ type: 'object', properties: { reason: str(), by: str() } }),
+    promoteRequested: nullable(str('who asked')),
+    abortRequested: nullable(str('who asked')),
+  }),
+  AnalysisRun: record<AnalysisRun>({
+    id: int(undefined, 1),
+    rolloutId: int(undefined, 1),
+    wave: int(undefined, 0),
+    step: int(undefined, 0),
+    stepLabel: str('e.g. canary 25%'),
+    region: str(),
+    result: oneOf('pass', 'fail', 'inconclusive'),
+    from: time,
+    to: time,
+    verdicts: list({
+      type: 'object',
+      properties: { judge: str(), result: oneOf('pass', 'fail', 'inconclusive'), reason: str(), measured: { type: 'object' }, thresholds: { type: 'object' }, samples: { type: 'object', properties: { candidate: int(), baseline: int() } } },
+    }),
+    createdAt: time,
+  }),
+  MetricsSeries: {
+    type: 'object',
+    properties: {
+      model: NAME,
+      bucketSeconds: int(undefined, 1),
+      lines: list({
+        type: 'object',
+        properties: {
+          region: str(),
+          version: str(),
+          mirror: bool,
+          points: list({ type: 'object', properties: { t: int('bucket start, epoch ms'), requests: int(), errors: int(), p50Ms: nullable(num), p99Ms: nullable(num) } }),
+        },
+      }),
+    },
+  },
   RollbackRequest: record<RollbackRequest>({ regions: { ...list(str()), description: 'default: every region where the model runs' }, parallel: int(undefined, 1), onFailure: ON_FAILURE }, ['regions', 'parallel', 'onFailure']),
   RegionStatus: record<RegionStatus>({
     region: str(),

@@ -82,6 +82,32 @@ const OPERATIONS: Record<string, Partial<Record<'get' | 'put' | 'post' | 'delete
     post: { summary: 'Return regions to the previous version (starts a rollout)', role: 'deployer', path: [MODEL], body: { type: 'application/json', schema: ref('RollbackRequest'), required: false }, ok: { status: 202, description: 'rollout accepted', schema: ref('Rollout') }, errors: [400, 404, 409, 413] },
   },
   '/api/v1/rollouts/{id}': { get: { summary: 'One rollout with its regions\' progress', role: 'viewer', path: [{ name: 'id', schema: ID, description: 'rollout id' }], ok: { status: 200, description: 'the rollout', schema: ref('Rollout') }, errors: [400, 404] } },
+  '/api/v1/rollouts/{id}/analysis': {
+    get: { summary: 'Every analysis of a strategy rollout: per step and region, each judge\'s verdict with measured values, thresholds and sample sizes', role: 'viewer', path: [{ name: 'id', schema: ID, description: 'rollout id' }], ok: { status: 200, description: 'analysis runs, oldest first', schema: list('AnalysisRun') }, errors: [400, 404] },
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['promote', 'Leave the current strategy step now (also ends a pause)'],
+        ['pause', 'Hold the current strategy step'],
+        ['resume', 'Go on after a pause; the step\'s bake starts over'],
+        ['abort', 'Return every region of the rollout to its previous version'],
+      ] as const
+    ).map(([c, summary]) => [`/api/v1/rollouts/{id}/${c}`, { post: { summary, role: 'deployer', path: [{ name: 'id', schema: ID, description: 'rollout id' }], ok: { status: 200, description: 'the rollout after the command', schema: ref('Rollout') }, errors: [400, 404, 409] } }]),
+  ),
+  '/api/v1/models/{model}/metrics': {
+    get: {
+      summary: 'Requests, errors and p50/p99 latency per region × version over time, from the routers\' samples',
+      role: 'viewer',
+      path: [MODEL],
+      query: [
+        { name: 'window', schema: { type: 'integer', minimum: 10, maximum: 600 }, description: 'seconds of history (default 300)' },
+        { name: 'bucket', schema: { type: 'integer', minimum: 1 }, description: 'bucket width in seconds' },
+      ],
+      ok: { status: 200, description: 'time series', schema: ref('MetricsSeries') },
+      errors: [400, 404],
+    },
+  },
   '/api/v1/status': { get: { summary: 'What runs where, for every model', role: 'viewer', ok: { status: 200, description: 'per model', schema: list('ModelStatus') }, errors: [] } },
   '/api/v1/models/{model}/status': { get: { summary: 'What runs where, for one model', role: 'viewer', path: [MODEL], ok: { status: 200, description: 'the model', schema: ref('ModelStatus') }, errors: [400, 404] } },
   '/api/v1/events': {

@@ -2,6 +2,7 @@
 // inside the server every value is present and named by its unit.
 import type { Logger } from '../core/log.js';
 import { silentLogger } from '../core/log.js';
+import { dashboardRoutes, type DashboardRoutes, type StaticFiles } from './dashboard-routes.js';
 
 /** Named defaults, each with its reason. */
 export const API_DEFAULTS = {
@@ -27,6 +28,8 @@ export interface ApiServerOptions {
   maxJsonBytes?: number;
   keepaliveMs?: number;
   logger?: Logger;
+  /** The web dashboard's files, served under /dashboard/; src/bin passes them (the api layer does not import the dashboard). */
+  dashboard?: StaticFiles;
 }
 
 /** Options with every default applied. */
@@ -38,6 +41,7 @@ export interface ResolvedApiOptions {
   maxStreamBufferBytes: number;
   maxEventsLimit: number;
   logger: Logger;
+  dashboard: DashboardRoutes | null;
 }
 
 export function resolveApiOptions(o: ApiServerOptions = {}): ResolvedApiOptions {
@@ -49,5 +53,6 @@ export function resolveApiOptions(o: ApiServerOptions = {}): ResolvedApiOptions 
     maxStreamBufferBytes: API_DEFAULTS.maxStreamBufferBytes,
     maxEventsLimit: API_DEFAULTS.maxEventsLimit,
     logger: o.logger ?? silentLogger,
+    dashboard: o.dashboard === undefined ? null : dashboardRoutes(o.dashboard),
   };
 }

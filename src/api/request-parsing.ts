@@ -1,3 +1,4 @@
+import { parseStrategy } from '../config/strategy-spec.js';
 // Parse at the boundary: request bodies, query strings and path parameters become typed values
 // here, with 400s that name the field, before the service sees anything.
 import type { DeployRequest, OnFailure, Role } from '../core/domain.js';
@@ -16,13 +17,29 @@ const MAX_PARALLEL = 1000;
 const REGIONS_EXAMPLE = ['us-east-1', 'eu-west-1'];
 
 /** `POST /api/v1/models/{model}/rollouts`. */
+/** `GET /api/v1/models/{model}/metrics?window=300&bucket=5` (seconds). */
+export function readMetricsQuery(q: URLSearchParams): { windowSeconds: number; bucketSeconds: number } {
+  for (const k of q.keys()) if (k !== 'window' && k !== 'bucket') throw new MeridianError('INVALID_ARGUMENT', `query parameter "${k}" is not known here; use window=SECONDS and bucket=SECONDS`);
+  const num = (k: string, fallback: number, min: number, max: number): number => {
+    const raw = q.get(k);
+    if (raw === null) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new MeridianError('INVALID_ARGUMENT', `${k}: "${raw}" is not a whole number of seconds from ${min} to ${max}`);
+    return n;
+  };
+  const windowSeconds = num('window', 300, 10, 600);
+  const bucketSeconds = num('bucket', Math.max(1, Math.round(windowSeconds / 60)), 1, windowSeconds);
+  return { windowSeconds, bucketSeconds };
+}
+
 export function readDeployRequest(body: unknown): DeployRequest {
-  const r = new BodyReader('body', body, ['version', 'regions', 'waves', 'parallel', 'onFailure', 'replicas'], '{"version":"v2","regions":["us-east-1","eu-west-1"]}');
+  const r = new BodyReader('body', body, ['version', 'regions', 'waves', 'parallel', 'onFailure', 'replicas', 'strategy'], '{"version":"v2","regions":["us-east-1","eu-west-1"]}');
   const req: DeployRequest = { version: checkName('body.version', r.string('version', 'v2')), regions: r.stringList('regions', REGIONS_EXAMPLE) };
   if (r.has('waves')) req.waves = r.stringLists('waves', [['us-east-1'], ['eu-west-1']]);
   if (r.has('parallel')) req.parallel = r.int('parallel', 1, MAX_PARALLEL);
   if (r.has('onFailure')) req.onFailure = r.oneOf('onFailure', ON_FAILURE);
   if (r.has('replicas')) req.replicas = r.int('replicas', 1, MAX_REPLICAS);
+  if (r.has('strategy')) req.strategy = parseStrategy((body as { strategy?: unknown }).strategy, 'body.strategy');
   if (req.waves !== undefined && req.parallel !== undefined) {
     throw new MeridianError('INVALID_ARGUMENT', 'body: give either "waves" or "parallel", not both; waves already say which regions change together');
   }

@@ -9,7 +9,8 @@ import { streamEvents } from './event-stream.js';
 import { streamRoutingTable } from './routing-table-stream.js';
 import { checkName } from '../core/names.js';
 import { openApiDocument } from './openapi.js';
-import { readCreateToken, readDeployRequest, readDrillRequest, readEventQuery, readId, readResidency, readRollbackRequest } from './request-parsing.js';
+import { readCreateToken, readDeployRequest, readDrillRequest, readEventQuery, readId, readMetricsQuery, readResidency, readRollbackRequest } from './request-parsing.js';
+import { ROLLOUT_COMMANDS } from '../rollout/service.js';
 import type { Health, WhoAmI } from './requests.js';
 import type { RequestContext, Route } from './router.js';
 
@@ -117,6 +118,27 @@ export const ROUTES: readonly Route[] = [
     },
   },
   { method: 'GET', path: '/api/v1/rollouts/{id}', role: 'viewer', handle: read((c) => c.service.getRollout(readId('id', c.params.id ?? ''))) },
+  { method: 'GET', path: '/api/v1/rollouts/{id}/analysis', role: 'viewer', handle: read((c) => c.service.analysis(readId('id', c.params.id ?? ''))) },
+  ...ROLLOUT_COMMANDS.map(
+    (command): Route => ({
+      method: 'POST',
+      path: `/api/v1/rollouts/{id}/${command}`,
+      role: 'deployer',
+      handle: async (c) => {
+        noQuery(c);
+        sendJson(c.res, 200, await c.service.rolloutCommand(readId('id', c.params.id ?? ''), command, c.principal));
+      },
+    }),
+  ),
+  {
+    method: 'GET',
+    path: '/api/v1/models/{model}/metrics',
+    role: 'viewer',
+    handle: async (c) => {
+      const q = readMetricsQuery(c.query);
+      sendJson(c.res, 200, await c.service.metrics(model(c), q.windowSeconds, q.bucketSeconds));
+    },
+  },
   { method: 'GET', path: '/api/v1/status', role: 'viewer', handle: read((c) => c.service.status()) },
   { method: 'GET', path: '/api/v1/models/{model}/status', role: 'viewer', handle: modelStatus },
   {

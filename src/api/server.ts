@@ -32,6 +32,7 @@ export function createApiServer(service: ControlPlaneService, opts: ApiServerOpt
 
 async function handle(service: ControlPlaneService, router: Router, options: ResolvedApiOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  if (options.dashboard?.serve(req, res, url) === true) return;
   const isApi = url.pathname === '/api/v1' || url.pathname.startsWith('/api/v1/');
   // Authenticate before routing inside /api/v1, so an anonymous caller learns nothing about it.
   const principal = isApi ? await authenticate(service, req.headers) : ANONYMOUS;

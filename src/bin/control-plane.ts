@@ -14,6 +14,8 @@ import { jsonLogger, type Logger } from '../core/log.js';
 import { intFlag, parseFlags, requireFlag } from '../config/flags.js';
 import { parseRegionList } from '../config/region-list.js';
 import { loadRegionCatalog } from '../config/regions/catalog.js';
+import { loadEdgeCatalog } from '../config/regions/edges.js';
+import { dashboardFiles } from '../dashboard/assets.js';
 import { ensureExampleModels } from '../examples/index.js';
 import type { ControlPlane } from '../rollout/control-plane.js';
 import { composeLocalControlPlane, type LocalControlPlane } from './compose-local.js';
@@ -59,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     env.store.events.subscribe((e) => logger.log('info', e.kind, { ...e, event: e.kind, eventId: e.id }));
     await env.store.tokens.ensure(token, 'admin (meridian up)', 'admin', 'meridian up');
     await env.controlPlane.start();
-    const api = createApiServer(env.controlPlane, { logger });
+    const api = createApiServer(env.controlPlane, { logger, dashboard: dashboardFiles({ edges: loadEdgeCatalog().all() }) });
     servers.push(api);
     await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
     logger.log('info', 'control-plane.ready', { apiUrl: urlOf(api), pid: process.pid });

@@ -167,6 +167,7 @@ function printSummary(ready: Record<string, unknown>, seconds: number, delayMs: 
   console.log(`  control plane  ${String(ready.apiUrl)}`);
   console.log(`  router         ${String(ready.routerUrl)}   (edge ${String(ready.edge)}, latency emulation ${ready.latencyEmulation === true ? 'on' : 'off'})`);
   console.log(`  client config  ${configPath()}`);
+  console.log(`  dashboard      ${String(ready.apiUrl)}/dashboard/?edge=${String(ready.edge)}   (sign in with the token in the client config)`);
   console.log('\nRegions (model iris:v2):');
   for (const r of regions) {
     console.log(`  ${r.region.padEnd(16)} ${String(delayMs(r.region)).padStart(6)} ms one way from the edge`);

@@ -1,7 +1,7 @@
 // The CLI's only way to the control plane: typed calls over HTTP, one per API route. Failures
 // carry the server's stable code and HTTP status, so commands choose exit codes without reading
 // message text.
-import type { CreatedToken, DeployRequest, EventRecord, ModelStatus, ModelVersionInfo, PushResult, RegionInfo, Rollout, TokenInfo } from '../api/contract.js';
+import type { AnalysisRun, CreatedToken, DeployRequest, EventRecord, ModelStatus, ModelVersionInfo, PushResult, RegionInfo, Rollout, RolloutCommand, TokenInfo } from '../api/contract.js';
 import type { DrillRequest, ReplicaStatus } from '../api/requests.js';
 import type { RoutingPolicySpec, RoutingTable } from '../core/routing-table.js';
 import type { CreateTokenRequest, EventsQuery, RollbackRequest, WhoAmI } from '../api/requests.js';
@@ -45,6 +45,8 @@ export class ApiClient {
   rollback = (model: string, req: RollbackRequest): Promise<Rollout> => this.json('POST', `/api/v1/models/${enc(model)}/rollback`, req);
   history = (model: string): Promise<Rollout[]> => this.json('GET', `/api/v1/models/${enc(model)}/rollouts`);
   rollout = (id: number): Promise<Rollout> => this.json('GET', `/api/v1/rollouts/${id}`);
+  rolloutCommand = (id: number, command: RolloutCommand): Promise<Rollout> => this.json('POST', `/api/v1/rollouts/${id}/${command}`);
+  analysis = (id: number): Promise<AnalysisRun[]> => this.json('GET', `/api/v1/rollouts/${id}/analysis`);
   status = (): Promise<ModelStatus[]> => this.json('GET', '/api/v1/status');
   modelStatus = (model: string): Promise<ModelStatus> => this.json('GET', `/api/v1/models/${enc(model)}/status`);
   events = (q: EventsQuery): Promise<EventRecord[]> => this.json('GET', `/api/v1/events${queryString({ ...q })}`);

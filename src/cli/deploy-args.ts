@@ -6,8 +6,9 @@ import { intFlag } from '../config/flags.js';
 import { parseRegionList } from '../config/region-list.js';
 import type { RegionCatalog } from '../config/regions/catalog.js';
 import { modelVersionArg, noExtraArgs, onFailureFlag, parallelFlag } from './args.js';
+import { strategyFromFlags, type StrategyFlags } from './strategy-flags.js';
 
-export interface DeployFlags {
+export interface DeployFlags extends StrategyFlags {
   regions?: string | undefined;
   parallel?: string | undefined;
   waves?: string | undefined;
@@ -64,5 +65,7 @@ export function parseDeployArgs(f: DeployFlags, positionals: readonly string[], 
   const onFailure = onFailureFlag(f['on-failure']);
   if (onFailure !== undefined) request.onFailure = onFailure;
   if (f.replicas !== undefined) request.replicas = intFlag('replicas', f.replicas, 1, 1, MAX_REPLICAS);
+  const strategy = strategyFromFlags(f);
+  if (strategy !== undefined) request.strategy = strategy;
   return { model, request };
 }

@@ -8,6 +8,8 @@ import type { ApiClient } from './api-client.js';
 export interface FollowOptions {
   /** Called with every new snapshot, starting with the one given. */
   onUpdate(r: Rollout): void;
+  /** Strategy and analysis events (canary steps, verdicts), as they happen. */
+  onMessage?(e: EventRecord): void;
   /** Called once when the CLI falls back from the stream to polling, with why. */
   onFallback?(why: string): void;
   /** Polling interval when the stream is not available. */
@@ -18,7 +20,12 @@ export interface FollowOptions {
 }
 
 const PHASES: readonly RegionPhase[] = ['pending', 'replicating', 'provisioning', 'verifying', 'verified', 'failed', 'rolling_back', 'rolled_back', 'skipped'];
-const STATUSES: readonly RolloutStatus[] = ['pending', 'running', 'succeeded', 'halted', 'rolled_back'];
+const STATUSES: readonly RolloutStatus[] = ['pending', 'running', 'paused', 'succeeded', 'halted', 'rolled_back', 'aborted'];
+
+/** Following stops at the end, or where a person has to act (a paused strategy step). */
+export function stopsFollowing(r: Rollout): boolean {
+  return isTerminalRollout(r.status) || r.status === 'paused';
+}
 
 /** The rollout after one event, or undefined when the event says nothing we can apply locally. */
 export function applyEvent(r: Rollout, e: EventRecord): Rollout | undefined {
@@ -58,7 +65,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 /** Resolves with the rollout once it is succeeded, halted or rolled back. */
 export async function followRollout(client: ApiClient, start: Rollout, o: FollowOptions): Promise<Rollout> {
   o.onUpdate(start);
-  if (isTerminalRollout(start.status)) return start;
+  if (stopsFollowing(start)) return start;
   try {
     return await followByStream(client, start, o);
   } catch (e) {
@@ -69,7 +76,7 @@ export async function followRollout(client: ApiClient, start: Rollout, o: Follow
     o.signal?.throwIfAborted();
     const r = await client.rollout(start.id);
     o.onUpdate(r);
-    if (isTerminalRollout(r.status)) return r;
+    if (stopsFollowing(r)) return r;
     await sleep(o.pollMs ?? 250, o.signal);
   }
 }
@@ -83,7 +90,7 @@ async function followByStream(client: ApiClient, start: Rollout, o: FollowOption
   const refresh = async (): Promise<boolean> => {
     current = await client.rollout(start.id);
     o.onUpdate(current);
-    return isTerminalRollout(current.status);
+    return stopsFollowing(current);
   };
   try {
     // A read still pending when we return rejects on the abort below; mark it handled.
@@ -103,12 +110,17 @@ async function followByStream(client: ApiClient, start: Rollout, o: FollowOption
       }
       if (got.done === true) throw new Error('the event stream ended before the rollout did');
       next = read();
+      const scope = got.value.kind.split('.')[0];
+      if (scope === 'strategy' || scope === 'analysis') {
+        o.onMessage?.(got.value);
+        if (await refresh()) return current;
+        continue;
+      }
       const after = applyEvent(current, got.value);
       if (after === undefined) continue;
       // The final snapshot comes from the server: reasons and checks in full.
-      if (isTerminalRollout(after.status)) {
-        await refresh();
-        if (isTerminalRollout(current.status)) return current;
+      if (stopsFollowing(after)) {
+        if (await refresh()) return current;
         continue;
       }
       current = after;

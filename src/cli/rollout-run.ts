@@ -13,7 +13,8 @@ const EXIT_INTERRUPTED = 130;
 
 export function describeRollout(r: Rollout): string {
   const waves = r.waves.length === 1 ? `1 wave (${formatWaves(r.waves)})` : `${r.waves.length} waves (${formatWaves(r.waves)})`;
-  return `${r.kind} ${r.model} ${r.fromVersion ?? '(none)'} → ${r.toVersion} in ${waves}, on failure ${r.onFailure}`;
+  const strategy = r.strategy.type === 'all-at-once' ? '' : `, strategy ${r.strategy.type}`;
+  return `${r.kind} ${r.model} ${r.fromVersion ?? '(none)'} → ${r.toVersion} in ${waves}${strategy}, on failure ${r.onFailure}`;
 }
 
 /** Lines about what went wrong: the rollout's reason, then each failed region's reason and code. */
@@ -32,6 +33,8 @@ function summary(r: Rollout): string {
   const took = formatDuration(msBetween(r.createdAt, r.updatedAt));
   if (r.status === 'succeeded') return `Rollout ${r.id} succeeded in ${took}: ${r.model} ${r.toVersion} serves in ${r.regions.map((x) => x.region).join(', ')}.`;
   if (r.status === 'rolled_back') return `Rollout ${r.id} failed and was rolled back after ${took}: its regions are back on ${r.fromVersion ?? 'their previous version'}.`;
+  if (r.status === 'aborted') return `Rollout ${r.id} was aborted after ${took}: its regions are back on ${r.fromVersion ?? 'their previous version'}.`;
+  if (r.status === 'paused') return `Rollout ${r.id} is paused: ${r.reason ?? 'waiting'}. Go on with \`meridian resume ${r.id}\` or \`meridian promote ${r.id}\`, stop with \`meridian abort ${r.id}\`; \`meridian analysis ${r.id}\` shows the verdicts.`;
   const kept = r.regions.filter((x) => x.phase === 'verified').map((x) => x.region);
   return `Rollout ${r.id} halted after ${took}${kept.length > 0 ? `; verified regions keep ${r.toVersion}: ${kept.join(', ')}` : ''}.`;
 }
@@ -58,6 +61,7 @@ export async function runRollout(client: ApiClient, started: Rollout, o: { outpu
   try {
     final = await followRollout(client, started, {
       onUpdate: (r) => progress?.update(r),
+      onMessage: (e) => o.output === 'text' && progress?.note(`${e.message}`),
       onFallback: (why) => o.output === 'text' && console.error(`(event stream unavailable: ${why}; polling instead)`),
       signal: interrupt.signal,
     });
@@ -72,6 +76,7 @@ export async function runRollout(client: ApiClient, started: Rollout, o: { outpu
   if (o.output === 'json') console.log(JSON.stringify(final, null, 2));
   else console.log(summary(final));
   if (final.status === 'succeeded') return EXIT_OK;
+  if (final.status === 'paused') return EXIT_FAILED;
   for (const l of failureLines(final)) console.error(l);
   return EXIT_FAILED;
 }

@@ -1,6 +1,8 @@
 // Domain records of the control plane: models, rollouts, regions, events, tokens. The API
 // contract (src/api/contract.ts) re-exports them for the CLI and the dashboard.
 
+import type { StrategyProgress, StrategySpec } from './strategy.js';
+
 export type Role = 'viewer' | 'deployer' | 'admin';
 
 export interface RegionInfo {
@@ -48,15 +50,19 @@ export type RolloutStatus =
   | 'pending'
   /** Waves in progress. */
   | 'running'
+  /** Held at a strategy step: by `meridian pause`, or an analysis that could not decide (reason says why). */
+  | 'paused'
   /** Every region verified and serving the new version. */
   | 'succeeded'
   /** A region failed with --on-failure halt: later waves never started; verified regions serve the new version. */
   | 'halted'
   /** A region failed with --on-failure rollback: every region of the rollout is back on the previous version. */
-  | 'rolled_back';
+  | 'rolled_back'
+  /** `meridian abort`: every region of the rollout returned to the stable version. */
+  | 'aborted';
 
 export function isTerminalRollout(s: RolloutStatus): boolean {
-  return s === 'succeeded' || s === 'halted' || s === 'rolled_back';
+  return s === 'succeeded' || s === 'halted' || s === 'rolled_back' || s === 'aborted';
 }
 
 /** One region's progress inside a rollout. */
@@ -117,6 +123,10 @@ export interface Rollout {
   waves: string[][];
   replicas: number;
   regions: RolloutRegion[];
+  /** How traffic moves to the new version inside each wave. */
+  strategy: StrategySpec;
+  /** Where the strategy stands; null for all-at-once or before it started. */
+  progress: StrategyProgress | null;
   createdAt: string;
   updatedAt: string;
   createdBy: string;
@@ -130,6 +140,8 @@ export interface DeployRequest {
   parallel?: number;
   onFailure?: OnFailure;
   replicas?: number;
+  /** Release strategy; all-at-once when absent. Checked by config/strategy-spec.ts. */
+  strategy?: StrategySpec;
 }
 
 export type RegionHealth = 'healthy' | 'degraded' | 'down' | 'unknown';

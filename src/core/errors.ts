@@ -36,6 +36,17 @@ export type ErrorCode =
   | 'NO_PREVIOUS_VERSION'
   | 'VERIFICATION_FAILED'
   | 'REGION_DOWN'
+  // release strategies
+  /** A command (promote, pause…) for a rollout that already ended. */
+  | 'ROLLOUT_FINISHED'
+  /** promote/pause/resume on an all-at-once rollout, which has no steps. */
+  | 'NOT_A_STRATEGY_ROLLOUT'
+  | 'ROLLOUT_PAUSED'
+  | 'ROLLOUT_NOT_PAUSED'
+  /** The judges found the candidate worse than the stable version; traffic went back. */
+  | 'ANALYSIS_FAILED'
+  /** `meridian abort`. */
+  | 'ABORTED'
   // control-plane API and its clients
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
@@ -102,6 +113,10 @@ export function httpStatusOf(code: ErrorCode): number {
       return 405;
     case 'VERSION_CONFLICT':
     case 'ROLLOUT_IN_PROGRESS':
+    case 'ROLLOUT_FINISHED':
+    case 'NOT_A_STRATEGY_ROLLOUT':
+    case 'ROLLOUT_PAUSED':
+    case 'ROLLOUT_NOT_PAUSED':
       return 409;
     case 'UNSUPPORTED':
       return 501;

@@ -55,6 +55,11 @@ export interface RoutingModel {
   /** Jurisdictions the model may be served in; null = anywhere. Routers never send a request elsewhere, not even in failover. */
   residency: string[] | null;
   regions: RoutingRegion[];
+  /**
+   * Share of requests whose outcome and outputs are recorded for analysis (0..1); the control plane
+   * raises it to 1 while a release is being analysed. Absent: the router's own setting.
+   */
+  sampleRate?: number;
 }
 
 export interface RoutingTable {

@@ -18,12 +18,22 @@ import type { InProcessTrafficControl } from './traffic.js';
 import { sharesOf } from '../router/traffic-stats.js';
 import { modelStatus } from './status.js';
 import { wavesOf } from './waves.js';
+import type { AnalysisSource } from './ports.js';
+import { SampleCollector } from './sample-collector.js';
+import { resolveAnalysis } from './analysis/config.js';
+import { parseStrategy } from '../config/strategy-spec.js';
+import { INITIAL_PROGRESS, type AnalysisRun, type StrategyProgress } from '../core/strategy.js';
+import { isGated } from './strategies/plan.js';
+import type { RolloutCommand } from './service.js';
+import { isTerminalRollout } from '../core/domain.js';
 
-export interface ControlPlaneOptions extends ReconcilerDeps {
+export interface ControlPlaneOptions extends Omit<ReconcilerDeps, 'analysis'> {
+  /** Where analysis reads router samples; by default a SampleCollector polling the registered routers. */
+  analysis?: AnalysisSource & { series?: SampleCollector['series'] };
   catalog: RegionCatalog;
   blobs: BlobStore;
   /** Overrides of the active health checks' interval, timeout and thresholds. */
-  healthCheck?: Partial<typeof HEALTH_DEFAULTS>;
+  healthCheck?: Partial<{ -readonly [K in keyof typeof HEALTH_DEFAULTS]: number }>;
   /** Where routing tables are published (and read back for the API's watch). */
   traffic: InProcessTrafficControl;
   /** Checks a routing policy against the known regions (router/policies). */
@@ -44,8 +54,20 @@ export class ControlPlane implements ControlPlaneService {
   /** Routers watching the routing table right now, by URL: where traffic shares come from. */
   private readonly routers = new Map<string, { edge: string }>();
 
+  private readonly samples: AnalysisSource & { series?: SampleCollector['series'] };
+  private readonly collector: SampleCollector | undefined;
+
   constructor(private readonly o: ControlPlaneOptions) {
-    this.reconciler = new Reconciler(o);
+    if (o.analysis !== undefined) this.samples = o.analysis;
+    else {
+      this.collector = new SampleCollector({
+        routers: () => [...this.routers.keys()],
+        models: async () => [...new Set((await o.store.rollouts.placements()).map((p) => p.model))],
+        logger: o.logger,
+      });
+      this.samples = this.collector;
+    }
+    this.reconciler = new Reconciler({ ...o, analysis: this.samples });
     this.health = new RegionHealthMonitor({
       ...HEALTH_DEFAULTS,
       ...o.healthCheck,
@@ -85,12 +107,14 @@ export class ControlPlane implements ControlPlaneService {
     await this.o.republish();
     for (const r of active) this.drive(r.id);
     this.health.start();
+    this.collector?.start();
   }
 
   /** Stops driving rollouts (they resume on the next start) and waits for in-flight steps to end. */
   async stop(): Promise<void> {
     this.abort.abort(new MeridianError('SHUTTING_DOWN', 'control plane stopping'));
     await this.health.stop();
+    await this.collector?.stop();
     await Promise.allSettled([...this.running.values()]);
   }
 
@@ -132,9 +156,12 @@ export class ControlPlane implements ControlPlaneService {
   async deploy(model: string, req: DeployRequest, by: Principal): Promise<Rollout> {
     checkName('model', model);
     await this.refuseIfBusy(model);
+    const strategy = parseStrategy(req.strategy);
+    // Threshold names and ranges are the judges' to check: a typo must not silently keep a default.
+    if ('analysis' in strategy && strategy.analysis !== undefined) resolveAnalysis(strategy.analysis);
     const plan = await planDeploy(this.o.store, this.o.catalog, model, req);
     const current = await this.currentVersion(model);
-    const r = await this.o.store.rollouts.create({ model, kind: 'deploy', fromVersion: current, toVersion: plan.version.version, onFailure: plan.onFailure, waves: plan.waves, replicas: plan.replicas, previous: plan.previous }, by.name);
+    const r = await this.o.store.rollouts.create({ model, kind: 'deploy', fromVersion: current, toVersion: plan.version.version, onFailure: plan.onFailure, waves: plan.waves, replicas: plan.replicas, previous: plan.previous, strategy }, by.name);
     this.drive(r.id);
     return r;
   }
@@ -150,9 +177,57 @@ export class ControlPlane implements ControlPlaneService {
     const onCurrent = (await this.o.store.rollouts.placements(model)).filter((p) => p.version === current).map((p) => p.region);
     const regions = req.regions ?? onCurrent;
     const plan = await planDeploy(this.o.store, this.o.catalog, model, { version: target, regions, parallel: req.parallel ?? Math.max(1, regions.length), onFailure: req.onFailure ?? 'halt', replicas: last?.replicas });
-    const r = await this.o.store.rollouts.create({ model, kind: 'rollback', fromVersion: current, toVersion: target, onFailure: plan.onFailure, waves: plan.waves, replicas: plan.replicas, previous: plan.previous }, by.name);
+    const r = await this.o.store.rollouts.create({ model, kind: 'rollback', fromVersion: current, toVersion: target, onFailure: plan.onFailure, waves: plan.waves, replicas: plan.replicas, previous: plan.previous, strategy: { type: 'all-at-once' } }, by.name);
     this.drive(r.id);
     return r;
+  }
+
+  async rolloutCommand(id: number, command: RolloutCommand, by: Principal): Promise<Rollout> {
+    const r = await this.getRollout(id);
+    if (isTerminalRollout(r.status)) throw new MeridianError('ROLLOUT_FINISHED', `rollout ${id} already ended (${r.status}); nothing to ${command}`);
+    const p: StrategyProgress = r.progress ?? { ...INITIAL_PROGRESS };
+    const strategyOnly = (): void => {
+      if (!isGated(r.strategy)) throw new MeridianError('NOT_A_STRATEGY_ROLLOUT', `rollout ${id} is all-at-once: it has no steps to ${command}; \`meridian abort ${id}\` returns its regions to the previous version`);
+    };
+    const set = async (patch: Partial<StrategyProgress>, message: string, status?: 'running' | 'paused', reason?: string | null): Promise<void> => {
+      await this.o.store.rollouts.setProgress(id, patch, [], { actor: by.name, kind: `rollout.${command}`, message, ...(status !== undefined ? { status, reason: reason ?? null } : {}) });
+    };
+    switch (command) {
+      case 'promote':
+        strategyOnly();
+        await set({ promoteRequested: by.name, paused: null }, `rollout ${id}: promote requested by ${by.name}`, r.status === 'paused' ? 'running' : undefined);
+        break;
+      case 'pause':
+        strategyOnly();
+        if (p.paused !== null) throw new MeridianError('ROLLOUT_PAUSED', `rollout ${id} is already paused: ${p.paused.reason}`);
+        await set({ paused: { reason: `paused by ${by.name}`, by: by.name } }, `rollout ${id} paused by ${by.name}`, 'paused', `paused by ${by.name}`);
+        break;
+      case 'resume':
+        strategyOnly();
+        if (p.paused === null) throw new MeridianError('ROLLOUT_NOT_PAUSED', `rollout ${id} is not paused`);
+        // The step starts over: its bake and analysis window begin now.
+        await set({ paused: null, stepStartedAt: null }, `rollout ${id} resumed by ${by.name}`, 'running');
+        break;
+      case 'abort':
+        if (p.abortRequested !== null) break;
+        await set({ abortRequested: by.name, paused: null }, `rollout ${id}: abort requested by ${by.name}; returning every region to its previous version`, r.status === 'paused' ? 'running' : undefined);
+        break;
+    }
+    this.reconciler.wake(id);
+    this.drive(id);
+    return this.getRollout(id);
+  }
+
+  async analysis(id: number): Promise<AnalysisRun[]> {
+    await this.getRollout(id);
+    return this.o.store.analysis.list(id);
+  }
+
+  async metrics(model: string, windowSeconds: number, bucketSeconds: number): Promise<{ model: string; bucketSeconds: number; lines: ReturnType<SampleCollector['series']> }> {
+    checkName('model', model);
+    if ((await this.o.store.models.versionsOf(model)).length === 0) throw new MeridianError('MODEL_NOT_FOUND', `unknown model "${model}"`);
+    const lines = this.samples.series?.(model, windowSeconds * 1000, bucketSeconds * 1000) ?? [];
+    return { model, bucketSeconds, lines };
   }
 
   async getRollout(id: number): Promise<Rollout> {

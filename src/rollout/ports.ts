@@ -6,6 +6,7 @@ import type { Logger } from '../core/log.js';
 import type { RoutingTable } from '../core/routing-table.js';
 import type { ComputeProvider } from '../providers/compute-provider.js';
 import type { Store } from '../store/store.js';
+import type { AnalysisSample } from './analysis/types.js';
 
 export interface ArtifactReplicator {
   /**
@@ -32,6 +33,12 @@ export interface TrafficControl {
   current(): RoutingTable;
 }
 
+/** Where analysis gets what routers recorded (rollout/sample-collector.ts polls them). */
+export interface AnalysisSource {
+  /** Samples of `model` recorded with time in [fromMs, toMs], every region and version. */
+  samples(model: string, fromMs: number, toMs: number): AnalysisSample[];
+}
+
 export interface ReconcilerDeps {
   store: Store;
   provider: ComputeProvider;
@@ -41,4 +48,5 @@ export interface ReconcilerDeps {
   republish(): Promise<void>;
   clock: Clock;
   logger: Logger;
+  analysis: AnalysisSource;
 }

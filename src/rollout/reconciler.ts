@@ -7,11 +7,16 @@ import { isTerminalRollout, type RegionPhase } from '../core/domain.js';
 import type { RolloutRecord, RolloutRegionRecord } from '../store/rollouts-repo.js';
 import type { ReconcilerDeps } from './ports.js';
 import { retireNew, runRegion } from './region-pipeline.js';
+import { isGated } from './strategies/plan.js';
+import { gatedRegions, strategyStep } from './strategy-runner.js';
 
 const ACTOR = 'reconciler';
 const IN_FLIGHT: readonly RegionPhase[] = ['replicating', 'provisioning', 'verifying'];
 
 export class Reconciler {
+  /** Per rollout: aborted when a command (promote, pause, abort…) changed its state, to end a wait. */
+  private readonly nudges = new Map<number, AbortController>();
+
   constructor(private readonly d: ReconcilerDeps) {}
 
   /** Drives rollout `id` to a terminal status and returns it. Resumable at any point. */
@@ -21,12 +26,23 @@ export class Reconciler {
       const r = await this.d.store.rollouts.get(id);
       if (r === undefined) throw new MeridianError('NOT_FOUND', `rollout ${id} does not exist`);
       if (isTerminalRollout(r.status)) return r;
-      await this.step(r);
+      const nudge = new AbortController();
+      this.nudges.set(id, nudge);
+      try {
+        await this.step(r, signal === undefined ? nudge.signal : AbortSignal.any([signal, nudge.signal]));
+      } finally {
+        if (this.nudges.get(id) === nudge) this.nudges.delete(id);
+      }
     }
   }
 
+  /** Ends any wait of rollout `id` so it looks at its (changed) state again. */
+  wake(id: number): void {
+    this.nudges.get(id)?.abort();
+  }
+
   /** One decision and its action. */
-  private async step(r: RolloutRecord): Promise<void> {
+  private async step(r: RolloutRecord, signal: AbortSignal): Promise<void> {
     const d = this.d;
     if (r.status === 'pending') {
       await d.store.rollouts.setStatus(r.id, 'running', null, ACTOR, `rollout ${r.id} started`);
@@ -47,6 +63,10 @@ export class Reconciler {
       await Promise.all(rollingBack.map((x) => this.returnToPrevious(r, x)));
       return;
     }
+    if (r.progress?.abortRequested != null) {
+      await this.abort(r, r.progress.abortRequested);
+      return;
+    }
     const failed = by('failed');
     if (failed.length > 0) {
       await this.onFailure(r, failed);
@@ -61,6 +81,17 @@ export class Reconciler {
       }
     }
     const pending = by('pending');
+    const gated = isGated(r.strategy);
+    // A strategy runs in each wave once its regions are verified; the next wave waits for it.
+    const doneWaves = r.progress?.doneWaves ?? 0;
+    const waiting = gated ? r.regions.filter((x) => x.wave >= doneWaves && x.phase === 'verified') : [];
+    if (waiting.length > 0) {
+      const wave = Math.min(...waiting.map((x) => x.wave));
+      if (!pending.some((x) => x.wave === wave)) {
+        await strategyStep({ d, signal, failWave: (regions, reason, code) => this.failWave(r, regions, reason, code) }, r, wave);
+        return;
+      }
+    }
     if (pending.length > 0) {
       const wave = Math.min(...pending.map((x) => x.wave));
       const regions = pending.filter((x) => x.wave === wave);
@@ -68,6 +99,35 @@ export class Reconciler {
       return;
     }
     await this.finish(r);
+  }
+
+  /**
+   * Analysis failed (or an abort) in a wave: the stable version takes all traffic back at once —
+   * recorded and published before anything else — then the regions are marked failed, and the
+   * usual failure handling scales the candidate down and applies --on-failure to the others.
+   */
+  private async failWave(r: RolloutRecord, regions: RolloutRegionRecord[], reason: string, code: string): Promise<void> {
+    const d = this.d;
+    const started = d.clock.monotonicMs();
+    await d.store.rollouts.setProgress(r.id, { stepStartedAt: null, promoteRequested: null, paused: null }, regions.map((x) => ({ region: x.region, candidate: null })), { actor: ACTOR, kind: 'strategy.reverted', message: `${regions.map((x) => x.region).join(', ')}: all traffic back on ${regions[0]?.previousVersion ?? 'the stable version'} (${code})`, ...(r.status === 'paused' ? { status: 'running' as const, reason: null } : {}) });
+    await d.republish();
+    const revertMs = d.clock.monotonicMs() - started;
+    d.logger.log('info', 'strategy.reverted', { rolloutId: r.id, regions: regions.map((x) => x.region), revertMs, code });
+    for (const x of regions) {
+      await d.store.rollouts.setRegionPhase(r.id, x.region, 'failed', { reason, errorCode: code }, ACTOR, `${x.region}: ${reason}`);
+    }
+  }
+
+  /** `meridian abort`: every region back on its previous version; the rollout ends as aborted. */
+  private async abort(r: RolloutRecord, by: string): Promise<void> {
+    const live = r.regions.filter((x) => x.phase === 'verified' && x.wave >= (r.progress?.doneWaves ?? 0) && isGated(r.strategy));
+    const gated = live.filter((x) => gatedRegions(r, x.wave).includes(x));
+    if (gated.length > 0) {
+      await this.failWave(r, gated, `aborted by ${by}`, 'ABORTED');
+      return;
+    }
+    const failed = r.regions.filter((x) => x.phase === 'failed');
+    await this.onFailure(r, failed, { mode: 'rollback', status: 'aborted', reason: `aborted by ${by}` });
   }
 
   /** All regions verified: the previous versions can go (new is loaded before old is unloaded). */
@@ -78,14 +138,17 @@ export class Reconciler {
     await this.d.store.rollouts.setStatus(r.id, 'succeeded', null, ACTOR, `${r.model}:${r.toVersion} verified and serving in ${r.regions.map((x) => x.region).join(', ')}`);
   }
 
-  private async onFailure(r: RolloutRecord, failed: RolloutRegionRecord[]): Promise<void> {
+  private async onFailure(r: RolloutRecord, failed: RolloutRegionRecord[], how?: { mode: 'rollback'; status: 'aborted'; reason: string }): Promise<void> {
     const d = this.d;
-    const reason = failed.map((x) => `${x.region}: ${x.errorCode ?? 'FAILED'} ${x.reason ?? ''}`.trim()).join('; ');
+    const aborted = r.progress?.abortRequested != null;
+    const mode = aborted ? 'rollback' : (how?.mode ?? r.onFailure);
+    const finalStatus = aborted ? 'aborted' : mode === 'halt' ? 'halted' : 'rolled_back';
+    const reason = how?.reason ?? (aborted && failed.every((x) => x.errorCode === 'ABORTED') ? `aborted by ${r.progress!.abortRequested!}` : failed.map((x) => `${x.region}: ${x.errorCode ?? 'FAILED'} ${x.reason ?? ''}`.trim()).join('; '));
     for (const x of r.regions.filter((y) => y.phase === 'pending')) {
-      await d.store.rollouts.setRegionPhase(r.id, x.region, 'skipped', { reason: 'an earlier region failed' }, ACTOR, `${x.region}: skipped (${r.onFailure})`);
+      await d.store.rollouts.setRegionPhase(r.id, x.region, 'skipped', { reason: aborted ? 'the rollout was aborted' : 'an earlier region failed' }, ACTOR, `${x.region}: skipped (${aborted ? 'aborted' : mode})`);
     }
     for (const x of failed) await retireNew(d, r, x);
-    if (r.onFailure === 'halt') {
+    if (mode === 'halt') {
       // Verified regions stay on the new version; their old version can go.
       for (const x of r.regions.filter((y) => y.phase === 'verified' && y.previousVersion !== null && y.previousVersion !== r.toVersion)) {
         await d.provider.retire(x.region, r.model, x.previousVersion!);
@@ -98,7 +161,7 @@ export class Reconciler {
       await d.store.rollouts.setRegionPhase(r.id, x.region, 'rolling_back', {}, ACTOR, `${x.region}: returning to ${x.previousVersion ?? 'no version (first deploy)'}`);
     }
     await Promise.all(verified.map((x) => this.returnToPrevious(r, { ...x, phase: 'rolling_back' })));
-    await d.store.rollouts.setStatus(r.id, 'rolled_back', reason, ACTOR, `rollout ${r.id} rolled back: ${reason}`);
+    await d.store.rollouts.setStatus(r.id, finalStatus, reason, ACTOR, `rollout ${r.id} ${finalStatus === 'aborted' ? 'aborted' : 'rolled back'}: ${reason}`);
   }
 
   /** Routes a region back to the version it served before (kept warm until now), then retires the new one. */

@@ -5,6 +5,7 @@ import { MeridianError, messageOf } from '../core/errors.js';
 import type { RegionPhase } from '../core/domain.js';
 import type { RolloutRecord, RolloutRegionRecord } from '../store/rollouts-repo.js';
 import type { ReconcilerDeps } from './ports.js';
+import { isGated } from './strategies/plan.js';
 
 const ACTOR = 'reconciler';
 
@@ -41,6 +42,14 @@ export async function runRegion(d: ReconcilerDeps, r: RolloutRecord, region: Rol
       return 'failed';
     }
     // Only a verified region takes traffic: placement first, then tell the routers, then record.
+    // Under a release strategy the candidate only joins the stable version here, without traffic;
+    // the strategy moves traffic step by step.
+    if (isGated(r.strategy) && region.previousVersion !== null && region.previousVersion !== r.toVersion) {
+      await d.store.rollouts.setCandidate(r.model, region.region, { version: r.toVersion, weight: 0, mirrorPercent: 0 }, ACTOR, r.id, `${region.region}: ${ref} verified beside ${region.previousVersion}, no traffic yet (${r.strategy.type})`);
+      await d.republish();
+      await set('verified', `verified; ${r.strategy.type} decides its traffic`, { checks: result.checks });
+      return 'verified';
+    }
     await d.store.rollouts.setPlacement({ model: r.model, region: region.region, version: r.toVersion, replicas: r.replicas }, ACTOR, r.id);
     await d.republish();
     await set('verified', `verified; routing ${ref} here`, { checks: result.checks });

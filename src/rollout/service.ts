@@ -15,6 +15,8 @@ import type {
   TokenInfo,
 } from '../core/domain.js';
 import type { RoutingPolicySpec, RoutingTable } from '../core/routing-table.js';
+import type { AnalysisRun } from '../core/strategy.js';
+import type { SeriesLine } from './sample-collector.js';
 import type { FailureMode, ReplicaStatus } from '../providers/compute-provider.js';
 
 /** Who is asking: from the bearer token. */
@@ -48,6 +50,13 @@ export interface DrillRequest {
 
 export const DRILL_MODES: Record<Exclude<DrillRequest['mode'], 'restore'>, FailureMode> = { kill: 'crash', freeze: 'hang' };
 
+/**
+ * promote: leave the current step now (ends a pause too); pause/resume: hold a strategy step and
+ * go on (resume restarts the step's bake); abort: every region back on its stable version.
+ */
+export type RolloutCommand = 'promote' | 'pause' | 'resume' | 'abort';
+export const ROLLOUT_COMMANDS: readonly RolloutCommand[] = ['promote', 'pause', 'resume', 'abort'];
+
 export interface ControlPlaneService {
   authenticate(token: string): Promise<Principal | undefined>;
   regions(): RegionInfo[];
@@ -58,6 +67,12 @@ export interface ControlPlaneService {
   deploy(model: string, req: DeployRequest, by: Principal): Promise<Rollout>;
   rollback(model: string, req: RollbackRequest, by: Principal): Promise<Rollout>;
   getRollout(id: number): Promise<Rollout>;
+  /** A strategy rollout: leave the current step now (also ends a pause). */
+  rolloutCommand(id: number, command: RolloutCommand, by: Principal): Promise<Rollout>;
+  /** Every analysis of the rollout, in order, with the judges' values, thresholds and sample sizes. */
+  analysis(id: number): Promise<AnalysisRun[]>;
+  /** Requests, errors, p50/p99 per region × version over the last `windowSeconds`, from the routers' samples. */
+  metrics(model: string, windowSeconds: number, bucketSeconds: number): Promise<{ model: string; bucketSeconds: number; lines: SeriesLine[] }>;
   history(model: string): Promise<Rollout[]>;
   status(model?: string): Promise<ModelStatus[]>;
   events(q: EventQuery): Promise<EventRecord[]>;

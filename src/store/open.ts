@@ -7,12 +7,14 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider
 import { MeridianError } from '../core/errors.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-traffic-policies.js';
+import * as m003 from './migrations/003-strategies.js';
 import type { Database as Schema } from './schema.js';
 
 /** Migrations ship inside the code, in order: no directory scanning at run time. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-traffic-policies': m002,
+  '003-strategies': m003,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -3,6 +3,7 @@
 // what was recorded.
 import type { Kysely, Transaction } from 'kysely';
 import type { OnFailure, RegionPhase, Rollout, RolloutRegion, RolloutStatus, VerificationCheck } from '../core/domain.js';
+import { INITIAL_PROGRESS, type CandidateTraffic, type StrategyProgress, type StrategySpec } from '../core/strategy.js';
 import type { EventLog } from './event-log.js';
 import type { Selectable } from 'kysely';
 import type { Database, RolloutRegionsTable, RolloutsTable } from './schema.js';
@@ -17,6 +18,7 @@ export interface NewRollout {
   replicas: number;
   /** Per region: the version it served before (null: none). */
   previous: Record<string, string | null>;
+  strategy: StrategySpec;
 }
 
 export interface Placement {
@@ -24,6 +26,14 @@ export interface Placement {
   region: string;
   version: string;
   replicas: number;
+  /** While a release strategy runs here: the candidate's share or mirror (see core/strategy.ts). */
+  candidate?: CandidateTraffic | null;
+}
+
+/** A strategy step's traffic change in one region, written with the rollout's progress. */
+export interface CandidateChange {
+  region: string;
+  candidate: CandidateTraffic | null;
 }
 
 export interface RegionUpdate {
@@ -69,6 +79,8 @@ function toRollout(r: Selectable<RolloutsTable>, regions: RolloutRegionsTable[])
     onFailure: r.on_failure as OnFailure,
     waves: JSON.parse(r.waves) as string[][],
     replicas: r.replicas,
+    strategy: JSON.parse(r.strategy) as StrategySpec,
+    progress: r.progress === null ? null : (JSON.parse(r.progress) as StrategyProgress),
     regions: regions.sort((a, b) => a.wave - b.wave || a.region.localeCompare(b.region)).map(toRegion),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -98,13 +110,13 @@ export class RolloutsRepo {
     const id = await this.write(async (trx) => {
       const row = await trx
         .insertInto('rollouts')
-        .values({ model: r.model, kind: r.kind, from_version: r.fromVersion, to_version: r.toVersion, status: 'pending', reason: null, on_failure: r.onFailure, waves: JSON.stringify(r.waves), replicas: r.replicas, created_at: t, updated_at: t, created_by: actor })
+        .values({ model: r.model, kind: r.kind, from_version: r.fromVersion, to_version: r.toVersion, status: 'pending', reason: null, on_failure: r.onFailure, waves: JSON.stringify(r.waves), replicas: r.replicas, strategy: JSON.stringify(r.strategy), progress: null, created_at: t, updated_at: t, created_by: actor })
         .returning('id')
         .executeTakeFirstOrThrow();
       const rows = r.waves.flatMap((wave, w) => wave.map((region) => ({ rollout_id: row.id, region, wave: w, phase: 'pending', previous_version: r.previous[region] ?? null, reason: null, error_code: null, checks: '[]', started_at: null, updated_at: t })));
       await trx.insertInto('rollout_regions').values(rows).execute();
       const waves = r.waves.map((w) => w.join(',')).join(' ; ');
-      await this.events.append(trx, { actor, kind: 'rollout.created', model: r.model, rolloutId: row.id, message: `${r.kind} ${r.model} ${r.fromVersion ?? '(none)'} → ${r.toVersion} in waves ${waves} (on failure: ${r.onFailure})`, data: { waves: r.waves, replicas: r.replicas } });
+      await this.events.append(trx, { actor, kind: 'rollout.created', model: r.model, rolloutId: row.id, message: `${r.kind} ${r.model} ${r.fromVersion ?? '(none)'} → ${r.toVersion} in waves ${waves}, strategy ${r.strategy.type} (on failure: ${r.onFailure})`, data: { waves: r.waves, replicas: r.replicas, strategy: r.strategy } });
       return row.id;
     });
     return (await this.get(id))!;
@@ -126,7 +138,7 @@ export class RolloutsRepo {
 
   /** Rollouts not yet finished, oldest first: what the reconciler resumes after a restart. */
   async active(): Promise<RolloutRecord[]> {
-    const ids = await this.db.selectFrom('rollouts').select('id').where('status', 'in', ['pending', 'running']).orderBy('id').execute();
+    const ids = await this.db.selectFrom('rollouts').select('id').where('status', 'in', ['pending', 'running', 'paused']).orderBy('id').execute();
     return (await Promise.all(ids.map((r) => this.get(r.id)))).filter((r): r is RolloutRecord => r !== undefined);
   }
 
@@ -159,18 +171,19 @@ export class RolloutsRepo {
   }
 
   async placements(model?: string): Promise<Placement[]> {
-    let q = this.db.selectFrom('placements').select(['model', 'region', 'version', 'replicas']).orderBy('model').orderBy('region');
+    let q = this.db.selectFrom('placements').select(['model', 'region', 'version', 'replicas', 'candidate']).orderBy('model').orderBy('region');
     if (model !== undefined) q = q.where('model', '=', model);
-    return q.execute();
+    return (await q.execute()).map((p) => ({ ...p, candidate: p.candidate === null ? null : (JSON.parse(p.candidate) as CandidateTraffic) }));
   }
 
-  /** Records that `version` now serves `model` in `region` (the routing table's source of truth). */
+  /** Records that `version` now serves `model` in `region` (the routing table's source of truth); a candidate there is dropped. */
   async setPlacement(p: Placement, actor: string, rolloutId: number | null): Promise<void> {
     await this.write(async (trx) => {
+      const row = { model: p.model, region: p.region, version: p.version, replicas: p.replicas, candidate: null, updated_at: now() };
       await trx
         .insertInto('placements')
-        .values({ ...p, updated_at: now() })
-        .onConflict((oc) => oc.columns(['model', 'region']).doUpdateSet({ version: p.version, replicas: p.replicas, updated_at: now() }))
+        .values(row)
+        .onConflict((oc) => oc.columns(['model', 'region']).doUpdateSet({ version: p.version, replicas: p.replicas, candidate: null, updated_at: row.updated_at }))
         .execute();
       await this.events.append(trx, { actor, kind: 'traffic.routed', model: p.model, region: p.region, rolloutId, message: `${p.region} now routes ${p.model} to ${p.version}`, data: { version: p.version } });
     });
@@ -180,6 +193,37 @@ export class RolloutsRepo {
     await this.write(async (trx) => {
       const r = await trx.deleteFrom('placements').where('model', '=', model).where('region', '=', region).executeTakeFirst();
       if (r.numDeletedRows > 0n) await this.events.append(trx, { actor, kind: 'traffic.removed', model, region, rolloutId, message: `${region} no longer routes ${model}` });
+    });
+  }
+
+  /**
+   * Changes some fields of a rollout's strategy progress — merged into what the store holds at
+   * that moment, so a command (promote, pause) and the reconciler never undo each other's fields —
+   * and, in the same transaction, the candidate traffic of the regions it changes: after a crash
+   * the placements and the step never disagree. Returns the progress now stored.
+   */
+  async setProgress(id: number, patch: Partial<StrategyProgress>, changes: readonly CandidateChange[], e: { actor: string; kind: string; message: string; status?: RolloutStatus; reason?: string | null; data?: Record<string, unknown> }): Promise<StrategyProgress> {
+    return this.write(async (trx) => {
+      const cur = await trx.selectFrom('rollouts').select(['model', 'progress']).where('id', '=', id).executeTakeFirstOrThrow();
+      const progress: StrategyProgress = { ...INITIAL_PROGRESS, ...(cur.progress === null ? {} : (JSON.parse(cur.progress) as StrategyProgress)), ...patch };
+      await trx
+        .updateTable('rollouts')
+        .set({ progress: JSON.stringify(progress), updated_at: now(), ...(e.status !== undefined ? { status: e.status, reason: e.reason ?? null } : {}) })
+        .where('id', '=', id)
+        .execute();
+      for (const c of changes) {
+        await trx.updateTable('placements').set({ candidate: c.candidate === null ? null : JSON.stringify(c.candidate), updated_at: now() }).where('model', '=', cur.model).where('region', '=', c.region).execute();
+      }
+      await this.events.append(trx, { actor: e.actor, kind: e.kind, model: cur.model, rolloutId: id, message: e.message, data: { ...patch, ...(changes.length > 0 ? { traffic: changes } : {}), ...e.data } });
+      return progress;
+    });
+  }
+
+  /** Puts a verified candidate beside the stable version in a region (no traffic yet, or a share/mirror). */
+  async setCandidate(model: string, region: string, candidate: CandidateTraffic | null, actor: string, rolloutId: number, message: string): Promise<void> {
+    await this.write(async (trx) => {
+      await trx.updateTable('placements').set({ candidate: candidate === null ? null : JSON.stringify(candidate), updated_at: now() }).where('model', '=', model).where('region', '=', region).execute();
+      await this.events.append(trx, { actor, kind: 'traffic.candidate', model, region, rolloutId, message, data: { candidate } });
     });
   }
 }

@@ -44,6 +44,10 @@ export interface RolloutsTable {
   /** JSON string[][]. */
   waves: string;
   replicas: number;
+  /** JSON StrategySpec. */
+  strategy: Generated<string>;
+  /** JSON StrategyProgress; null until a strategy starts. */
+  progress: string | null;
   created_at: string;
   updated_at: string;
   created_by: string;
@@ -70,6 +74,8 @@ export interface PlacementsTable {
   region: string;
   version: string;
   replicas: number;
+  /** JSON CandidateTraffic while a release strategy runs here; null otherwise. */
+  candidate: string | null;
   updated_at: string;
 }
 
@@ -93,7 +99,23 @@ export interface TrafficPoliciesTable {
   updated_by: string;
 }
 
+export interface AnalysisRunsTable {
+  id: Generated<number>;
+  rollout_id: number;
+  wave: number;
+  step: number;
+  step_label: string;
+  region: string;
+  result: string;
+  window_from: string;
+  window_to: string;
+  /** JSON JudgeVerdictRecord[]. */
+  verdicts: string;
+  created_at: string;
+}
+
 export interface Database {
+  analysis_runs: AnalysisRunsTable;
   tokens: TokensTable;
   models: ModelsTable;
   model_versions: ModelVersionsTable;

@@ -1,6 +1,7 @@
 // The Store port's implementation: one durable database (SQLite now, PostgreSQL later) behind
 // repositories. A single control plane writes at a time.
 import type { Kysely } from 'kysely';
+import { AnalysisRepo } from './analysis-repo.js';
 import { EventLog } from './event-log.js';
 import { ModelsRepo } from './models-repo.js';
 import { openDatabase } from './open.js';
@@ -15,6 +16,7 @@ export class Store {
   readonly models: ModelsRepo;
   readonly rollouts: RolloutsRepo;
   readonly traffic: TrafficRepo;
+  readonly analysis: AnalysisRepo;
 
   private constructor(readonly db: Kysely<Database>) {
     this.events = new EventLog(db);
@@ -22,6 +24,7 @@ export class Store {
     this.models = new ModelsRepo(db, this.events);
     this.rollouts = new RolloutsRepo(db, this.events);
     this.traffic = new TrafficRepo(db, this.events);
+    this.analysis = new AnalysisRepo(db, this.events);
   }
 
   static async open(path: string): Promise<Store> {

@@ -5,7 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EMPTY_ROUTING_TABLE, type RoutingPolicySpec, type RoutingTable } from '../../src/core/routing-table.js';
 import type { ReplicaStatus } from '../../src/providers/compute-provider.js';
-import type { DrillRequest } from '../../src/rollout/service.js';
+import type { DrillRequest, RolloutCommand } from '../../src/rollout/service.js';
+import type { AnalysisRun } from '../../src/api/contract.js';
 import type { CreatedToken, DeployRequest, EventRecord, ModelStatus, ModelVersionInfo, PushResult, RegionInfo, RegionPhase, Role, Rollout, RolloutStatus, TokenInfo } from '../../src/api/contract.js';
 import { MeridianError } from '../../src/core/errors.js';
 import { loadRegionCatalog } from '../../src/config/regions/catalog.js';
@@ -101,6 +102,21 @@ export class FakeControlPlane implements ControlPlaneService {
     if (last?.fromVersion == null) return Promise.reject(new MeridianError('NO_PREVIOUS_VERSION', `${model} has no previous version to return to`));
     const regions = req.regions ?? [...(this.placements.get(model)?.keys() ?? [])];
     return Promise.resolve(this.start(model, 'rollback', last.fromVersion, [regions], req.onFailure ?? 'halt', last.replicas, by));
+  }
+
+  async rolloutCommand(id: number, command: RolloutCommand): Promise<Rollout> {
+    const r = await this.getRollout(id);
+    if (command !== 'abort') throw new MeridianError('NOT_A_STRATEGY_ROLLOUT', `rollout ${id} is all-at-once: it has no steps to ${command}`);
+    return r;
+  }
+
+  async analysis(id: number): Promise<AnalysisRun[]> {
+    await this.getRollout(id);
+    return [];
+  }
+
+  metrics(model: string, _windowSeconds: number, bucketSeconds: number): Promise<{ model: string; bucketSeconds: number; lines: [] }> {
+    return Promise.resolve({ model, bucketSeconds, lines: [] });
   }
 
   getRollout(id: number): Promise<Rollout> {
@@ -212,6 +228,7 @@ export class FakeControlPlane implements ControlPlaneService {
     const r: Rollout = {
       id: this.rollouts.length + 1, model, kind, fromVersion: current, toVersion: to, status: 'pending', reason: null, onFailure, waves, replicas,
       regions: waves.flatMap((w, wave) => w.map((region) => ({ region, wave, phase: 'pending' as const, reason: null, errorCode: null, startedAt: null, updatedAt: now, checks: [] }))),
+      strategy: { type: 'all-at-once' }, progress: null,
       createdAt: now, updatedAt: now, createdBy: by.name,
     };
     this.rollouts.push(r);

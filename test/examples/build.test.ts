@@ -26,7 +26,20 @@ void describe('building the example models', () => {
 
   void test('two builds give byte-identical files, manifest included', async () => {
     const names = (await readdir(first.dir)).sort();
-    assert.deepEqual(names, ['dtypes.onnx', 'iris-v1.onnx', 'iris-v2.onnx', 'manifest.json', 'mlp.onnx']);
+    assert.deepEqual(names, [
+      'dtypes.onnx',
+      'iris-bad-errors.onnx',
+      'iris-bad-hang.onnx',
+      'iris-bad-shifted.onnx',
+      'iris-bad-slow.onnx',
+      'iris-bad-wrong.onnx',
+      'iris-good-a.onnx',
+      'iris-good-b.onnx',
+      'iris-v1.onnx',
+      'iris-v2.onnx',
+      'manifest.json',
+      'mlp.onnx',
+    ]);
     assert.deepEqual((await readdir(second.dir)).sort(), names);
     for (const name of names) {
       const a = await readFile(join(first.dir, name));

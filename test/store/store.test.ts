@@ -45,7 +45,7 @@ describe('store (SQLite)', () => {
   });
 
   it('records rollouts, region phases and placements, each with an event', async () => {
-    const r = await store.rollouts.create({ model: 'iris', kind: 'deploy', fromVersion: null, toVersion: 'v1', onFailure: 'halt', waves: [['eu-west-1'], ['eu-central-1', 'eu-north-1']], replicas: 2, previous: {} }, 'alice');
+    const r = await store.rollouts.create({ model: 'iris', kind: 'deploy', fromVersion: null, toVersion: 'v1', onFailure: 'halt', waves: [['eu-west-1'], ['eu-central-1', 'eu-north-1']], replicas: 2, previous: {}, strategy: { type: 'all-at-once' } }, 'alice');
     assert.equal(r.status, 'pending');
     assert.deepEqual(r.regions.map((x) => [x.region, x.wave, x.phase]), [['eu-west-1', 0, 'pending'], ['eu-central-1', 1, 'pending'], ['eu-north-1', 1, 'pending']]);
     await store.rollouts.setRegionPhase(r.id, 'eu-west-1', 'failed', { reason: 'golden mismatch', errorCode: 'VERIFICATION_FAILED', checks: [{ name: 'golden', ok: false, detail: 'x' }] }, 'reconciler', 'eu-west-1 failed');
@@ -54,7 +54,7 @@ describe('store (SQLite)', () => {
     const back = await store.rollouts.get(r.id);
     assert.equal(back?.status, 'halted');
     assert.equal(back?.regions[0]?.errorCode, 'VERIFICATION_FAILED');
-    assert.deepEqual(await store.rollouts.placements('iris'), [{ model: 'iris', region: 'eu-west-1', version: 'v1', replicas: 2 }]);
+    assert.deepEqual(await store.rollouts.placements('iris'), [{ model: 'iris', region: 'eu-west-1', version: 'v1', replicas: 2, candidate: null }]);
     assert.deepEqual(await store.rollouts.active(), []);
     const kinds = (await store.events.list({ rolloutId: r.id })).map((e) => e.kind);
     assert.deepEqual(kinds, ['rollout.created', 'region.failed', 'rollout.halted', 'traffic.routed']);

@@ -6,6 +6,7 @@ import { outputFlag } from '../args.js';
 import { apiClient } from '../command.js';
 import { parseDeployArgs } from '../deploy-args.js';
 import { runRollout } from '../rollout-run.js';
+import { STRATEGY_FLAG_SPEC, STRATEGY_HELP } from '../strategy-flags.js';
 
 const HELP = `Usage: meridian deploy MODEL:VERSION --regions a,b [options]
 
@@ -24,7 +25,9 @@ Options:
   --output json         print only the final rollout as JSON
   --no-wait             print the rollout id and return at once
 
-Exit codes: 0 succeeded, 1 halted or rolled back (each failed region's reason and code are
+${STRATEGY_HELP}
+
+Exit codes: 0 succeeded, 1 halted, rolled back, aborted or paused (each failed region's reason and code are
 printed), 2 bad usage or a request the control plane refused (unknown model or version,
 residency, unknown region).`;
 
@@ -37,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       waves: { type: 'string' },
       'on-failure': { type: 'string' },
       replicas: { type: 'string' },
+      ...STRATEGY_FLAG_SPEC,
       output: { type: 'string', short: 'o' },
       'no-wait': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

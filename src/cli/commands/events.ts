@@ -11,7 +11,7 @@ import { modelArg, noExtraArgs, outputFlag, type OutputFormat } from '../args.js
 import { apiClient, printJson } from '../command.js';
 import { eventLine } from '../render/events.js';
 
-const HELP = `Usage: meridian events [-f|--follow] [--model M] [--region R] [--output json]
+const HELP = `Usage: meridian events [-f|--follow] [--model M] [--region R] [--rollout ID] [--output json]
 
 The event log, oldest first: time, actor, kind, model, region, message. With -f, keeps printing
 new events until Ctrl-C. --output json prints a JSON array (with -f: one JSON object per line).`;
@@ -25,7 +25,7 @@ const RECONNECT_DELAY_MS = 1000;
 export async function main(argv: string[]): Promise<number> {
   const { values: f, positionals } = parseFlags(
     argv,
-    { follow: { type: 'boolean', short: 'f' }, model: { type: 'string' }, region: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
+    { follow: { type: 'boolean', short: 'f' }, model: { type: 'string' }, region: { type: 'string' }, rollout: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
     true,
   );
   if (f.help === true) {
@@ -34,6 +34,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const output = outputFlag(f.output);
   const q: EventsQuery = {};
+  if (f.rollout !== undefined) {
+    const id = Number(f.rollout);
+    if (!Number.isInteger(id) || id < 1) throw new MeridianError('USAGE', `--rollout: "${f.rollout}" is not a rollout id (a whole number ≥ 1)`);
+    q.rollout = id;
+  }
   if (f.region !== undefined) {
     const regions = parseRegionList(f.region, loadRegionCatalog(), positionals, 'region');
     if (regions.length > 1) throw new MeridianError('USAGE', `--region takes one region; got ${regions.length} (${regions.join(', ')})`);

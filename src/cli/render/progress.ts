@@ -10,6 +10,8 @@ export interface RolloutProgress {
   update(r: Rollout): void;
   /** The last snapshot; stops any redrawing. */
   finish(r: Rollout): void;
+  /** A strategy step or verdict worth a line of its own. */
+  note(message: string): void;
 }
 
 /** Waves are 0-based in the API; people count from 1. */
@@ -39,7 +41,7 @@ export function lineProgress(write: (line: string) => void): RolloutProgress {
       write(`${x.region.padEnd(width)}  ${x.phase.padEnd(12)}  (wave ${waveLabel(x)}${elapsed})${reason}`);
     }
   };
-  return { update, finish: update };
+  return { update, finish: update, note: write };
 }
 
 const COLOUR: Partial<Record<RegionPhase, string>> = { verified: '32', failed: '31', rolling_back: '33', rolled_back: '33', skipped: '2' };
@@ -48,6 +50,8 @@ const COLOUR: Partial<Record<RegionPhase, string>> = { verified: '32', failed: '
 export function ttyProgress(out: { write(s: string): boolean; columns?: number }, tickMs = 200, now: () => number = Date.now): RolloutProgress {
   let current: Rollout | undefined;
   let drawn = 0;
+  /** The latest strategy notes, shown under the table. */
+  const notes: string[] = [];
   const draw = (): void => {
     if (current === undefined) return;
     const r = current;
@@ -61,7 +65,7 @@ export function ttyProgress(out: { write(s: string): boolean; columns?: number }
     // Lines wider than the terminal would wrap and break the cursor arithmetic: cut them.
     // (A pseudo-terminal without a size reports 0 columns: assume the classic 80.)
     const max = Math.max(20, (out.columns !== undefined && out.columns > 0 ? out.columns : 80) - 1);
-    const lines = [head, ...formatTable(['REGION', 'WAVE', 'PHASE', 'ELAPSED', 'REASON'], rows)].map((l) => cut(l, max));
+    const lines = [head, ...formatTable(['REGION', 'WAVE', 'PHASE', 'ELAPSED', 'REASON'], rows), ...notes].map((l) => cut(l, max));
     const up = drawn > 0 ? `\x1b[${drawn}A\r` : '';
     out.write(up + lines.map((l) => `\x1b[2K${l}\n`).join(''));
     drawn = lines.length;
@@ -76,6 +80,11 @@ export function ttyProgress(out: { write(s: string): boolean; columns?: number }
     finish(r) {
       clearInterval(timer);
       current = r;
+      draw();
+    },
+    note(message) {
+      notes.push(message);
+      if (notes.length > 4) notes.shift();
       draw();
     },
   };

@@ -1,0 +1,4 @@
+// `meridian resume ROLLOUT` (see rollout-control.ts).
+import { commandMain } from './rollout-control.js';
+
+export const main = commandMain('resume');

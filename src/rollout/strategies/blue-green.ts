@@ -1,0 +1,12 @@
+// Blue/green: green (the candidate) is verified at full capacity beside blue without traffic; an
+// optional shadow period copies live requests to it first; then everything switches at once. Blue
+// stays warm for the rollback window, while post-promotion analysis judges green against what blue
+// did just before the switch, and switches back on failure.
+import type { PlanStep, StrategySpec } from '../../core/strategy.js';
+
+export function blueGreenSteps(s: Extract<StrategySpec, { type: 'blue-green' }>): PlanStep[] {
+  const steps: PlanStep[] = [];
+  if (s.shadowPercent > 0) steps.push({ kind: 'mirror', percent: s.shadowPercent, bakeMs: s.shadowSeconds * 1000, analyse: true });
+  steps.push({ kind: 'switch', bakeMs: s.rollbackWindowSeconds * 1000, analyse: s.rollbackWindowSeconds > 0 });
+  return steps;
+}
