@@ -59,4 +59,11 @@ export const ROLLOUT_DEFAULTS = {
   latencyRequests: 20,
   /** Golden outputs must match what the registry computed at push time, float noise aside. */
   goldenTolerance: { abs: 1e-5, rel: 1e-4 },
+  /**
+   * Share of a model's requests routers record while nothing is being analysed: enough for the
+   * dashboard's charts (counts are scaled back up by it), cheap for the router. A model with a
+   * candidate out is recorded in full (1).
+   */
+  idleSampleRate: 0.05,
+  analysisSampleRate: 1,
 };

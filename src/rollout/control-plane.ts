@@ -63,6 +63,7 @@ export class ControlPlane implements ControlPlaneService {
       this.collector = new SampleCollector({
         routers: () => [...this.routers.keys()],
         models: async () => [...new Set((await o.store.rollouts.placements()).map((p) => p.model))],
+        sampleRate: (model) => o.traffic.current().models[model]?.sampleRate ?? 1,
         logger: o.logger,
       });
       this.samples = this.collector;

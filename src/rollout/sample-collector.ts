@@ -12,6 +12,8 @@ export interface SampleCollectorOptions {
   routers(): string[];
   /** Models worth polling (those placed somewhere). */
   models(): Promise<string[]>;
+  /** The share of a model's requests routers record now (the routing table's sampleRate), to scale counts back up. */
+  sampleRate?(model: string): number;
   logger: Logger;
   /** 250 ms: a failing canary is seen within about a quarter second of the router seeing it. */
   intervalMs?: number;
@@ -84,7 +86,10 @@ export class SampleCollector implements AnalysisSource {
     return (this.byModel.get(model) ?? []).filter((s) => s.time >= fromMs && s.time <= toMs);
   }
 
-  /** Requests, errors and latency percentiles per region × version in buckets of `bucketMs`, for the last `windowMs`. */
+  /**
+   * Requests, errors and latency percentiles per region × version in buckets of `bucketMs`, for
+   * the last `windowMs`. Counts are estimates: samples ÷ the model's current sample rate.
+   */
   series(model: string, windowMs: number, bucketMs: number): SeriesLine[] {
     const end = this.now();
     const start = Math.floor((end - windowMs) / bucketMs) * bucketMs;
@@ -103,11 +108,12 @@ export class SampleCollector implements AnalysisSource {
       if (s.status >= 500 && !l.buckets.has(b)) l.buckets.set(b, []);
     }
     const out: SeriesLine[] = [];
+    const rate = Math.max(1e-6, this.o.sampleRate?.(model) ?? 1);
     for (const l of lines.values()) {
       for (let t = start; t < end; t += bucketMs) {
         const ok = (l.buckets.get(t) ?? []).sort((a, b) => a - b);
         const errors = l.errors.get(t) ?? 0;
-        l.line.points.push({ t, requests: ok.length + errors, errors, p50Ms: quantile(ok, 0.5), p99Ms: quantile(ok, 0.99) });
+        l.line.points.push({ t, requests: Math.round((ok.length + errors) / rate), errors: Math.round(errors / rate), p50Ms: quantile(ok, 0.5), p99Ms: quantile(ok, 0.99) });
       }
       out.push(l.line);
     }

@@ -1,6 +1,7 @@
 // Builds the routing table from the store's placements (only verified versions are ever placed),
 // each model's policy and residency, and the provider's live replicas, and publishes it through
 // the TrafficControl port.
+import { ROLLOUT_DEFAULTS } from '../core/defaults.js';
 import type { Region } from '../core/regions.js';
 import type { RoutingEndpoint, RoutingRegion, RoutingTable } from '../core/routing-table.js';
 import { EMPTY_ROUTING_TABLE } from '../core/routing-table.js';
@@ -20,7 +21,7 @@ export async function buildRoutingTable(store: Store, provider: ComputeProvider,
     let model = table.models[p.model];
     if (model === undefined) {
       const version = await store.models.get(p.model, p.version);
-      model = { policy: policies[p.model] ?? { type: 'latency' }, residency: version?.residency ?? null, regions: [] };
+      model = { policy: policies[p.model] ?? { type: 'latency' }, residency: version?.residency ?? null, regions: [], sampleRate: ROLLOUT_DEFAULTS.idleSampleRate };
       table.models[p.model] = model;
     }
     const r = region(p.region);
@@ -33,7 +34,7 @@ export async function buildRoutingTable(store: Store, provider: ComputeProvider,
     if (c !== null && c.mirrorPercent > 0) entry.mirror = { version: c.version, percent: c.mirrorPercent, endpoints: endpointsOf(p.region, p.model, c.version) };
     if (c?.stickyHeader !== undefined) entry.stickyHeader = c.stickyHeader;
     // Analysis judges every request while a candidate is out (routers record a share otherwise).
-    if (c !== null) model.sampleRate = 1;
+    if (c !== null) model.sampleRate = ROLLOUT_DEFAULTS.analysisSampleRate;
     model.regions.push(entry);
   }
   return table;
