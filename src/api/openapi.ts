@@ -108,6 +108,9 @@ const OPERATIONS: Record<string, Partial<Record<'get' | 'put' | 'post' | 'delete
       errors: [400, 404],
     },
   },
+  '/api/v1/metrics': {
+    get: { summary: 'The control plane\'s Prometheus metrics (text format 0.0.4): API requests, placements and weights, region health, rollouts, verdicts, revert times', role: 'viewer', ok: { status: 200, description: 'Prometheus text', type: 'text/plain', schema: { type: 'string' } }, errors: [] },
+  },
   '/api/v1/status': { get: { summary: 'What runs where, for every model', role: 'viewer', ok: { status: 200, description: 'per model', schema: list('ModelStatus') }, errors: [] } },
   '/api/v1/models/{model}/status': { get: { summary: 'What runs where, for one model', role: 'viewer', path: [MODEL], ok: { status: 200, description: 'the model', schema: ref('ModelStatus') }, errors: [400, 404] } },
   '/api/v1/events': {

@@ -18,6 +18,8 @@ export interface RequestContext {
   principal: Principal;
   service: ControlPlaneService;
   options: ResolvedApiOptions;
+  /** The API's own request metrics, rendered (for GET /api/v1/metrics). */
+  apiMetrics(): string;
 }
 
 export interface Route {

@@ -3,7 +3,8 @@
 // responses in the server's one error handler.
 import type { ModelStatus } from '../core/domain.js';
 import { MeridianError, isMeridianError } from '../core/errors.js';
-import { readBody, sendJson } from '../core/http.js';
+import { readBody, sendJson, sendText } from '../core/http.js';
+import { CONTENT_TYPE } from '../monitor/prometheus.js';
 import { parseJsonBody } from './body-reader.js';
 import { streamEvents } from './event-stream.js';
 import { streamRoutingTable } from './routing-table-stream.js';
@@ -91,6 +92,16 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/openapi.json', role: null, handle: (c) => sendJson(c.res, 200, openApiDocument) },
   { method: 'GET', path: '/api/v1/whoami', role: 'viewer', handle: read((c): WhoAmI => ({ name: c.principal.name, role: c.principal.role })) },
   { method: 'GET', path: '/api/v1/regions', role: 'viewer', handle: read((c) => c.service.regions()) },
+  {
+    method: 'GET',
+    path: '/api/v1/metrics',
+    role: 'viewer',
+    handle: async (c) => {
+      noQuery(c);
+      // Behind the token like the rest of the API; Prometheus scrapes with `authorization: credentials`.
+      sendText(c.res, 200, `${c.apiMetrics()}${await c.service.prometheus()}`, CONTENT_TYPE);
+    },
+  },
   { method: 'GET', path: '/api/v1/models', role: 'viewer', handle: read((c) => c.service.listModels()) },
   { method: 'GET', path: '/api/v1/models/{model}/versions', role: 'viewer', handle: versions },
   { method: 'PUT', path: '/api/v1/models/{model}/versions/{version}', role: 'deployer', handle: push },

@@ -9,6 +9,7 @@ import { authenticate, requireRole } from './auth.js';
 import { resolveApiOptions, type ApiServerOptions, type ResolvedApiOptions } from './options.js';
 import { ROUTES } from './routes.js';
 import { Router } from './router.js';
+import { apiMetrics, type ApiMetrics } from './api-metrics.js';
 
 export type { ApiServerOptions } from './options.js';
 
@@ -22,23 +23,30 @@ const ANONYMOUS: Principal = { name: 'anonymous', role: 'viewer' };
 export function createApiServer(service: ControlPlaneService, opts: ApiServerOptions = {}): Server {
   const options = resolveApiOptions(opts);
   const router = new Router(ROUTES);
+  const metrics = apiMetrics();
   const server = createServer((req, res) => {
     const started = performance.now();
-    res.once('finish', () => options.logger.log('debug', 'api.request', { method: req.method, path: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) }));
-    handle(service, router, options, req, res).catch((e: unknown) => sendError(options, req, res, e));
+    const seen: { route: string } = { route: 'unmatched' };
+    res.once('finish', () => {
+      const seconds = (performance.now() - started) / 1000;
+      options.logger.log('debug', 'api.request', { method: req.method, path: req.url, route: seen.route, status: res.statusCode, ms: Math.round(seconds * 1000) });
+      metrics.record(req.method ?? 'GET', seen.route, res.statusCode, seconds);
+    });
+    handle(service, router, options, req, res, seen, metrics).catch((e: unknown) => sendError(options, req, res, e));
   });
   return server;
 }
 
-async function handle(service: ControlPlaneService, router: Router, options: ResolvedApiOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(service: ControlPlaneService, router: Router, options: ResolvedApiOptions, req: IncomingMessage, res: ServerResponse, seen: { route: string }, metrics: ApiMetrics): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (options.dashboard?.serve(req, res, url) === true) return;
   const isApi = url.pathname === '/api/v1' || url.pathname.startsWith('/api/v1/');
   // Authenticate before routing inside /api/v1, so an anonymous caller learns nothing about it.
   const principal = isApi ? await authenticate(service, req.headers) : ANONYMOUS;
   const { route, params } = router.match(req.method ?? 'GET', url.pathname);
+  seen.route = route.path;
   if (route.role !== null) requireRole(principal, route.role);
-  await route.handle({ req, res, params, query: url.searchParams, principal, service, options });
+  await route.handle({ req, res, params, query: url.searchParams, principal, service, options, apiMetrics: () => metrics.render() });
 }
 
 /** The one place errors become HTTP responses (STYLE.md #6). */

@@ -20,6 +20,7 @@ import { modelStatus } from './status.js';
 import { wavesOf } from './waves.js';
 import type { AnalysisSource } from './ports.js';
 import { SampleCollector } from './sample-collector.js';
+import { ControlPlaneMetrics } from './control-plane-metrics.js';
 import { resolveAnalysis } from './analysis/config.js';
 import { parseStrategy } from '../config/strategy-spec.js';
 import { INITIAL_PROGRESS, type AnalysisRun, type StrategyProgress } from '../core/strategy.js';
@@ -55,6 +56,7 @@ export class ControlPlane implements ControlPlaneService {
   private readonly routers = new Map<string, { edge: string }>();
 
   private readonly samples: AnalysisSource & { series?: SampleCollector['series'] };
+  private readonly metricsRegistry = new ControlPlaneMetrics();
   private readonly collector: SampleCollector | undefined;
 
   constructor(private readonly o: ControlPlaneOptions) {
@@ -68,7 +70,7 @@ export class ControlPlane implements ControlPlaneService {
       });
       this.samples = this.collector;
     }
-    this.reconciler = new Reconciler({ ...o, analysis: this.samples });
+    this.reconciler = new Reconciler({ ...o, analysis: this.samples, observeRevert: (m, code, s) => this.metricsRegistry.observeRevert(m, code, s) });
     this.health = new RegionHealthMonitor({
       ...HEALTH_DEFAULTS,
       ...o.healthCheck,
@@ -229,6 +231,10 @@ export class ControlPlane implements ControlPlaneService {
     if ((await this.o.store.models.versionsOf(model)).length === 0) throw new MeridianError('MODEL_NOT_FOUND', `unknown model "${model}"`);
     const lines = this.samples.series?.(model, windowSeconds * 1000, bucketSeconds * 1000) ?? [];
     return { model, bucketSeconds, lines };
+  }
+
+  prometheus(): Promise<string> {
+    return this.metricsRegistry.render(this.o.store, (m, r) => this.health.health(m, r), this.routers.size);
   }
 
   async getRollout(id: number): Promise<Rollout> {

@@ -49,4 +49,6 @@ export interface ReconcilerDeps {
   clock: Clock;
   logger: Logger;
   analysis: AnalysisSource;
+  /** Told how long a wave's return to the stable version took (verdict → table published). */
+  observeRevert?(model: string, code: string, seconds: number): void;
 }

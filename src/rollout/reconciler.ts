@@ -113,6 +113,7 @@ export class Reconciler {
     await d.republish();
     const revertMs = d.clock.monotonicMs() - started;
     d.logger.log('info', 'strategy.reverted', { rolloutId: r.id, regions: regions.map((x) => x.region), revertMs, code });
+    d.observeRevert?.(r.model, code, revertMs / 1000);
     for (const x of regions) {
       await d.store.rollouts.setRegionPhase(r.id, x.region, 'failed', { reason, errorCode: code }, ACTOR, `${x.region}: ${reason}`);
     }

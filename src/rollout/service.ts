@@ -67,6 +67,8 @@ export interface ControlPlaneService {
   deploy(model: string, req: DeployRequest, by: Principal): Promise<Rollout>;
   rollback(model: string, req: RollbackRequest, by: Principal): Promise<Rollout>;
   getRollout(id: number): Promise<Rollout>;
+  /** The control plane's own metrics, Prometheus text format (placements, health, rollouts, verdicts, reverts). */
+  prometheus(): Promise<string>;
   /** A strategy rollout: leave the current step now (also ends a pause). */
   rolloutCommand(id: number, command: RolloutCommand, by: Principal): Promise<Rollout>;
   /** Every analysis of the rollout, in order, with the judges' values, thresholds and sample sizes. */

@@ -53,4 +53,15 @@ export class AnalysisRepo {
       createdAt: r.created_at,
     }));
   }
+
+  /** Verdicts per model and result (for metrics). */
+  async counts(): Promise<{ model: string; result: string; count: number }[]> {
+    const rows = await this.db
+      .selectFrom('analysis_runs')
+      .innerJoin('rollouts', 'rollouts.id', 'analysis_runs.rollout_id')
+      .select(['rollouts.model as model', 'analysis_runs.result as result', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy(['rollouts.model', 'analysis_runs.result'])
+      .execute();
+    return rows.map((r) => ({ model: r.model, result: r.result, count: Number(r.count) }));
+  }
 }

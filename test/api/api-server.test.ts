@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { openApiDocument } from '../../src/api/openapi.js';
 import { ROUTES } from '../../src/api/routes.js';
 import { auth, openStream, startApi, type Running } from './api-helpers.js';
+import { promtoolCheck } from '../helpers/promtool.js';
 
 interface Reply {
   status: number;
@@ -48,6 +49,20 @@ describe('control-plane API', () => {
     assert.match(wrong.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
     const basic = await req('GET', '/api/v1/regions', { headers: { authorization: 'Basic dTpw' } });
     assert.equal(basic.status, 401);
+  });
+
+  it('serves its Prometheus metrics behind the token, with per-route request counts that pass promtool', async () => {
+    assert.equal((await fetch(`${api.url}/api/v1/metrics`)).status, 401);
+    await req('GET', '/api/v1/regions', { headers: auth('viewer') });
+    const r = await fetch(`${api.url}/api/v1/metrics`, { headers: auth('viewer') });
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type') ?? '', /^text\/plain; version=0.0.4/);
+    const text = await r.text();
+    assert.match(text, /meridian_api_requests_total\{method="GET",route="\/api\/v1\/regions",status="200"\} [1-9]/);
+    assert.match(text, /meridian_api_request_duration_seconds_bucket/);
+    assert.match(text, /meridian_fake_rollouts /, 'the service\'s own metrics follow');
+    const check = await promtoolCheck(text);
+    assert.equal(check.code, 0, check.output);
   });
 
   it('403 names the role needed and the caller\'s role', async () => {

@@ -119,6 +119,10 @@ export class FakeControlPlane implements ControlPlaneService {
     return Promise.resolve({ model, bucketSeconds, lines: [] });
   }
 
+  prometheus(): Promise<string> {
+    return Promise.resolve('# HELP meridian_fake_rollouts Rollouts in the fake.\n# TYPE meridian_fake_rollouts gauge\nmeridian_fake_rollouts ' + String(this.rollouts.length) + '\n');
+  }
+
   getRollout(id: number): Promise<Rollout> {
     const r = this.rollouts.find((x) => x.id === id);
     return r === undefined ? Promise.reject(new MeridianError('NOT_FOUND', `rollout ${id} does not exist`)) : Promise.resolve(copy(r));

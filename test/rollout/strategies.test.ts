@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import type { Rollout } from '../../src/core/domain.js';
 import type { StrategySpec } from '../../src/core/strategy.js';
 import { planSteps } from '../../src/rollout/strategies/plan.js';
+import { promtoolCheck } from '../helpers/promtool.js';
 import { ADMIN, GOOD, strategyEnv, type Behaviour, type StrategyEnv } from './strategy-harness.js';
 
 const REGIONS = ['eu-west-1', 'us-east-1'];
@@ -80,6 +81,12 @@ for (const [name, strategy] of Object.entries(STRATEGIES)) {
           assert.ok(failed.some((r) => r.verdicts.some((v) => v.result === 'fail' && new RegExp(judge).test(v.judge))), JSON.stringify(failed.map((r) => r.verdicts)));
           const events = await env.events(done.id);
           assert.ok(events.some((e) => e.kind === 'strategy.reverted'));
+          const metrics = await env.controlPlane.prometheus();
+          assert.match(metrics, /meridian_strategy_reverts_total\{code="ANALYSIS_FAILED",model="iris"\} 1/);
+          assert.match(metrics, /meridian_analysis_runs_total\{model="iris",result="fail"\} [1-9]/);
+          assert.match(metrics, /meridian_placement_weight\{model="iris",region="eu-west-1",role="stable",version="v1"\} 1/);
+          const check = await promtoolCheck(metrics);
+          assert.equal(check.code, 0, check.output);
           // Users never got the candidate's answers beyond the first step's share (none under shadow or blue/green shadow).
           const served = env.synthetic.served(t0, env.clock.now());
           const share = (served.v2 ?? 0) / ((served.v1 ?? 0) + (served.v2 ?? 0));
