@@ -1,6 +1,7 @@
 // The API's own request metrics, labelled by route template (never by raw path: ids would make
 // series without bound), served with the control plane's at GET /api/v1/metrics.
-import { Histogram, LATENCY_BUCKETS_SECONDS, Registry } from '../monitor/prometheus.js';
+import type { Histogram} from '../monitor/prometheus.js';
+import { LATENCY_BUCKETS_SECONDS, Registry } from '../monitor/prometheus.js';
 
 export interface ApiMetrics {
   record(method: string, route: string, status: number, seconds: number): void;

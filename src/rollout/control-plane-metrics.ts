@@ -2,7 +2,7 @@
 // region health as the monitor sees it, rollouts by status, analysis verdicts, and how long a
 // failed verdict took to reach the routers. State gauges are rebuilt from the store at each scrape,
 // so they are right after a restart; the revert histogram is this process's own measurement.
-import { Counter, Gauge, Histogram, Registry } from '../monitor/prometheus.js';
+import { Counter, Histogram, Registry } from '../monitor/prometheus.js';
 import type { RegionHealth } from '../core/domain.js';
 import type { Store } from '../store/store.js';
 
