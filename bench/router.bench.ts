@@ -24,7 +24,8 @@
 // BENCH_BALANCE (HAProxy: leastconn | roundrobin, default leastconn), BENCH_PROFILE (0 skips phase
 // 3), BENCH_PROFILE_SECONDS (default 10), BENCH_MAX_OPEN_RPS (cap on open-loop rates: what the
 // Node generator sustains on the shared load core, default 5000), BENCH_KEEP_TMP=1 (keep the temp dir with the HAProxy
-// configs and the raw .cpuprofile). ~15 min with the defaults.
+// configs and the raw .cpuprofile), BENCH_TAG (results go to router-<date>-<tag>.json, so a
+// second run of the day keeps the first). ~15 min with the defaults.
 // Quick check: BENCH_SECONDS=1 BENCH_WARMUP_SECONDS=1 BENCH_ROUNDS=1 BENCH_CONNECTIONS=32 BENCH_PROFILE_SECONDS=2
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -608,7 +609,8 @@ async function main(): Promise<void> {
     };
     const outDir = resolve(ROOT, 'bench/results');
     mkdirSync(outDir, { recursive: true });
-    const file = resolve(outDir, `router-${date.slice(0, 10)}.json`);
+    const tag = process.env.BENCH_TAG === undefined || process.env.BENCH_TAG === '' ? '' : `-${process.env.BENCH_TAG.replace(/[^\w.-]/g, '_')}`;
+    const file = resolve(outDir, `router-${date.slice(0, 10)}${tag}.json`);
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 
     log(`\n${saturationTable(satRows)}\n\n${latencyTable(latRows)}\n`);

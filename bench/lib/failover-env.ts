@@ -7,7 +7,7 @@
 // dist/ while the bench runs, and a replica restarted by a drill's restore halfway through a
 // rebuild would load half-written modules and die.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -73,10 +73,16 @@ function startRouter(cliPath: string, args: string[], env: NodeJS.ProcessEnv): P
   });
 }
 
-/** Copies `<root>/dist/src` and package.json (ES modules) into `dir`, links node_modules; returns the CLI's path there. */
+/**
+ * Copies `<root>/dist/src`, the dashboard's static files (the compiled control plane reads them
+ * from `src/dashboard/static/`: tsc copies no assets) and package.json (ES modules) into `dir`,
+ * links node_modules; returns the CLI's path there.
+ */
 function snapshotCli(root: string, dir: string): string {
   mkdirSync(join(dir, 'dist'), { recursive: true });
   cpSync(join(root, 'dist', 'src'), join(dir, 'dist', 'src'), { recursive: true });
+  const assets = join(root, 'src', 'dashboard', 'static');
+  if (existsSync(assets)) cpSync(assets, join(dir, 'src', 'dashboard', 'static'), { recursive: true });
   copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return join(dir, 'dist', 'src', 'bin', 'meridian.js');

@@ -61,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
   const ref: { source?: RoutingTableSource } = {};
   const table = (): RoutingTable => ref.source?.current() ?? EMPTY_ROUTING_TABLE;
   const engine = new ForwardingEngine({ table, networkDelayMs: (region) => emulator.oneWayDelayMs(edge, region), registry });
-  const server = createRouterServer({ edge, table, engine, registry, maxBodyBytes: SERVING_DEFAULTS.maxBodyBytes, connected: () => ref.source?.connected ?? false, stats: new TrafficStats() });
+  const server = createRouterServer({ edge, table, engine, registry, maxBodyBytes: SERVING_DEFAULTS.maxBodyBytes, connected: () => ref.source?.connected ?? false, stats: new TrafficStats(), logger });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, f.host ?? '127.0.0.1', () => resolve());

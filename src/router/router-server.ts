@@ -2,23 +2,28 @@
 // request: where is the client (headers, GeoIP) → which regions may serve this model (residency,
 // never violated) → in what order (the model's policy, with health and RTT) → the forwarding
 // engine (balancing, retries, hedging, failover). Errors the router produces itself are OIP JSON.
+import { childSpan, formatTraceparent, parseTraceparent } from '../core/trace-context.js';
+import type { Logger } from '../core/log.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { MeridianError, httpStatusOf, messageOf } from '../core/errors.js';
 import { readBody, sendJson, sendText } from '../core/http.js';
 import type { LatLon } from '../core/regions.js';
-import type { RoutingModel, RoutingTable } from '../core/routing-table.js';
+import type { RoutingModel, RoutingPolicySpec, RoutingTable } from '../core/routing-table.js';
 import { CONTENT_TYPE, type Registry } from '../monitor/prometheus.js';
 import { clientInfo } from './client-location.js';
-import { createPolicy } from './policies/index.js';
-import type { RegionCandidate } from './policies/policy.js';
+import { Cancel } from './engine/cancel.js';
+import type { ClientSignal } from './engine/types.js';
+import { UpstreamError } from './engine/upstream-error.js';
+import { createPolicy, usesClientLocation } from './policies/index.js';
+import type { RegionCandidate, RoutingPolicy } from './policies/policy.js';
 import type { TrafficStats } from './traffic-stats.js';
 
 /** What the server needs from the forwarding engine (src/router/engine). */
 export interface RouterEngine {
   regionHealthy(model: string, region: string): boolean;
   rttMs(region: string): number | undefined;
-  /** A bounded sample of recent outputs per region × version (for release analysis). */
-  samples(model: string): unknown[];
+  /** Sampled attempt outcomes per region × version (for release analysis), those newer than `since` (epoch ms) when given. */
+  samples(model: string, since?: number): unknown[];
   forward(r: {
     model: string;
     version?: string;
@@ -27,6 +32,8 @@ export interface RouterEngine {
     body?: Buffer;
     headers: Record<string, string>;
     regionOrder: string[];
+    /** Aborted when the client goes away before its answer. */
+    signal?: ClientSignal;
   }): Promise<{ status: number; headers: Record<string, string>; body: Buffer; region: string; version: string }>;
 }
 
@@ -40,6 +47,8 @@ export interface RouterServerOptions {
   connected: () => boolean;
   stats: TrafficStats;
   random?: () => number;
+  /** Requests the router answers with a 5xx are logged with their trace id. */
+  logger?: Logger;
 }
 
 const MODEL_PATH = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
@@ -48,6 +57,10 @@ const MODEL_PATH = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/inf
  * extension's header (without it a binary body reads as malformed JSON); nothing hop-by-hop.
  */
 const PASS_HEADERS = ['traceparent', 'tracestate', 'content-type', 'inference-header-content-length'];
+/** Why a request's attempts are abandoned when its client disconnects first. */
+const CLIENT_GONE = new UpstreamError('aborted', 'the client went away');
+/** Policies are pure and specs immutable once in a table: one policy object per spec, not per request. */
+const policies = new WeakMap<RoutingPolicySpec, RoutingPolicy>();
 
 export function createRouterServer(o: RouterServerOptions): Server {
   return createServer((req, res) => {
@@ -71,8 +84,7 @@ async function handle(o: RouterServerOptions, req: IncomingMessage, res: ServerR
   if (path === '/v2') return sendJson(res, 200, { name: 'meridian-router', version: '0.1.0', extensions: [] });
   if (path === '/metrics') return sendText(res, 200, o.registry.render(), CONTENT_TYPE);
   if (path === '/stats') return sendJson(res, 200, { windowMs: o.stats.windowMs, requests: o.stats.counts() });
-  const samples = /^\/samples\/([^/]+)$/.exec(path);
-  if (samples !== null) return sendJson(res, 200, o.engine.samples(decodeURIComponent(samples[1]!)));
+  if (path.startsWith('/samples/')) return sendSamples(o, req, res, path);
   const m = MODEL_PATH.exec(path);
   if (m === null) throw new MeridianError('NOT_FOUND', `no endpoint at ${path}; the router serves the Open Inference Protocol under /v2/models/{name}`);
   const name = decodeURIComponent(m[1]!);
@@ -85,7 +97,7 @@ async function handle(o: RouterServerOptions, req: IncomingMessage, res: ServerR
   if (version !== undefined && !model.regions.some((r) => r.versions.some((v) => v.version === version))) {
     throw new MeridianError('MODEL_NOT_FOUND', `model "${name}" has no version "${version}" in any region`);
   }
-  const client = clientInfo(req.headers, req.socket.remoteAddress);
+  const client = clientInfo(req.headers, req.socket.remoteAddress, usesClientLocation(model.policy));
   const order = regionOrder(o, name, model, version, client);
   const body = action === 'infer' ? await readBody(req, o.maxBodyBytes) : undefined;
   const headers: Record<string, string> = {};
@@ -93,33 +105,64 @@ async function handle(o: RouterServerOptions, req: IncomingMessage, res: ServerR
     const v = req.headers[h];
     if (typeof v === 'string') headers[h] = v;
   }
+  // W3C trace context: continue the client's trace (or start one) with the router's span, which
+  // is the parent the model server sees and what the client gets back.
+  const trace = childSpan(parseTraceparent(req.headers.traceparent));
+  const traceparent = formatTraceparent(trace);
+  headers.traceparent = traceparent;
+  res.setHeader('traceparent', traceparent);
   for (const r of model.regions) {
     const sticky = r.stickyHeader?.toLowerCase();
     const v = sticky === undefined ? undefined : req.headers[sticky];
     if (sticky !== undefined && typeof v === 'string') headers[sticky] = v;
   }
-  const result = await o.engine.forward({ model: name, ...(version !== undefined ? { version } : {}), action, method: wantMethod, ...(body !== undefined ? { body } : {}), headers, regionOrder: order });
+  // A client that disconnects before its answer: its attempts are abandoned, not finished for nobody.
+  const gone = new Cancel();
+  const onClose = (): void => {
+    if (!res.writableFinished) gone.abort(CLIENT_GONE);
+  };
+  res.once('close', onClose);
+  const result = await o.engine.forward({ model: name, ...(version !== undefined ? { version } : {}), action, method: wantMethod, ...(body !== undefined ? { body } : {}), headers, regionOrder: order, signal: gone });
+  if (gone.aborted) return;
+  res.off('close', onClose);
   if (action === 'infer' && result.status < 500) o.stats.record(name, result.region);
-  res.writeHead(result.status, {
-    ...result.headers,
-    'content-length': String(result.body.length),
-    'meridian-region': result.region,
-    'meridian-model-version': result.version,
-  });
+  if (result.status >= 500) o.logger?.log('warn', 'request.failed', { model: name, action, status: result.status, region: result.region || null, traceId: trace.traceId, spanId: trace.spanId });
+  // The engine's headers object is this response's own (built per answer): add to it rather than copy it.
+  const out = result.headers;
+  out['content-length'] = String(result.body.length);
+  out['meridian-region'] = result.region;
+  out['meridian-model-version'] = result.version;
+  out.traceparent = traceparent;
+  res.writeHead(result.status, out);
   res.end(result.body);
+}
+
+/** `GET /samples/{model}[?since=EPOCH_MS]`: the engine's samples as a JSON array, oldest first. */
+function sendSamples(o: RouterServerOptions, req: IncomingMessage, res: ServerResponse, path: string): void {
+  const name = /^\/samples\/([^/]+)$/.exec(path)?.[1];
+  if (name === undefined) throw new MeridianError('NOT_FOUND', `no endpoint at ${path}; samples are at /samples/{model}`);
+  const raw = new URL(req.url ?? '/', 'http://router').searchParams.get('since');
+  const since = raw === null || raw === '' ? undefined : Number(raw);
+  if (since !== undefined && !Number.isFinite(since)) throw new MeridianError('BAD_REQUEST', `since: "${raw}" is not a number; give epoch milliseconds, e.g. ?since=${Date.now()} (the newest sample time you have seen)`);
+  sendJson(res, 200, o.engine.samples(decodeURIComponent(name), since));
 }
 
 /** Regions allowed by residency, ordered by the model's policy; a clear 503 when none can serve. */
 function regionOrder(o: RouterServerOptions, name: string, model: RoutingModel, version: string | undefined, client: ReturnType<typeof clientInfo>): string[] {
   const residency = model.residency;
-  const candidates: RegionCandidate[] = model.regions
-    .filter((r) => residency === null || residency.includes(r.jurisdiction))
-    .filter((r) => version === undefined || r.versions.some((v) => v.version === version))
-    .map((r) => {
-      const rtt = o.engine.rttMs(r.region);
-      return { region: r.region, latitude: r.latitude, longitude: r.longitude, jurisdiction: r.jurisdiction, country: r.country, continent: r.continent, healthy: o.engine.regionHealthy(name, r.region), ...(rtt !== undefined ? { rttMs: rtt } : {}) };
-    });
-  const order = createPolicy(model.policy).order({ client, edge: o.edge, candidates, random: o.random ?? Math.random });
+  const candidates: RegionCandidate[] = [];
+  for (const r of model.regions) {
+    if (residency !== null && !residency.includes(r.jurisdiction)) continue;
+    if (version !== undefined && !r.versions.some((v) => v.version === version)) continue;
+    const rtt = o.engine.rttMs(r.region);
+    candidates.push({ region: r.region, latitude: r.latitude, longitude: r.longitude, jurisdiction: r.jurisdiction, country: r.country, continent: r.continent, healthy: o.engine.regionHealthy(name, r.region), ...(rtt !== undefined ? { rttMs: rtt } : {}) });
+  }
+  let policy = policies.get(model.policy);
+  if (policy === undefined) {
+    policy = createPolicy(model.policy);
+    policies.set(model.policy, policy);
+  }
+  const order = policy.order({ client, edge: o.edge, candidates, random: o.random ?? Math.random });
   if (order.length === 0) {
     const where = residency === null ? '' : ` (residency: ${residency.join(', ')} only)`;
     const who = client.country !== undefined ? ` for clients in ${client.country}` : '';

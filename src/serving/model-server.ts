@@ -57,6 +57,7 @@ export class ModelServer {
       batcher: () => ms.batcher,
       metrics: ms.metrics,
       maxBodyBytes: opts.maxBodyBytes,
+      logger: opts.logger,
     });
     server.on('request', (req, res) => {
       ms.inFlight++;

@@ -1,5 +1,7 @@
 // Open Inference Protocol v2 REST endpoints (../shared/specs/oip/inference_rest.md). The version
 // segment is optional in every model path, as the prose says (the YAML lists only versioned paths).
+import { childSpan, formatTraceparent, parseTraceparent } from '../core/trace-context.js';
+import type { Logger } from '../core/log.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MeridianError, httpStatusOf, messageOf } from '../core/errors.js';
 import { readBody, sendJson, sendText } from '../core/http.js';
@@ -24,6 +26,8 @@ export interface ServingContext {
   batcher(): Batcher | undefined;
   metrics: ServingMetrics;
   maxBodyBytes: number;
+  /** Failed inference requests are logged with their trace and request ids. */
+  logger: Logger;
 }
 
 const MODEL_PATH = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
@@ -38,6 +42,10 @@ export function createOipHandler(ctx: ServingContext) {
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     let isInfer = false;
+    // W3C trace context: continue the caller's trace (the router's) with a span of ours, echoed
+    // in the response so the caller can match its log lines with ours.
+    const trace = childSpan(parseTraceparent(req.headers.traceparent));
+    res.setHeader('traceparent', formatTraceparent(trace));
     try {
       if (path === '/v2/health/live') return get(req, () => sendJson(res, 200, { live: true }));
       if (path === '/v2/health/ready') {
@@ -72,7 +80,10 @@ export function createOipHandler(ctx: ServingContext) {
     } catch (e) {
       const err = e instanceof MeridianError ? e : new MeridianError('INTERNAL', messageOf(e));
       const status = httpStatusOf(err.code);
-      if (isInfer) ctx.metrics.requests.inc({ ...labels, status: String(status) });
+      if (isInfer) {
+        ctx.metrics.requests.inc({ ...labels, status: String(status) });
+        ctx.logger.log(status >= 500 ? 'error' : 'warn', 'infer.failed', { status, code: err.code, error: err.message, traceId: trace.traceId, spanId: trace.spanId, parentSpanId: parseTraceparent(req.headers.traceparent)?.spanId ?? null });
+      }
       const headers: Record<string, string> = status === 503 ? { 'retry-after': '1' } : {};
       if (err.code === 'PAYLOAD_TOO_LARGE') headers.connection = 'close';
       if (!res.headersSent) sendJson(res, status, { error: err.message }, headers);

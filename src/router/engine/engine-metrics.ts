@@ -23,6 +23,8 @@ export interface EngineMetrics {
   budgetExhausted: Counter;
   /** Mirror copies by model, region, version and result. */
   mirrors: Counter;
+  /** Requests refused at once (503 OVERLOADED) because the router's event loop was too far behind, by model. */
+  shed: Counter;
 }
 
 /** Registers the engine's metrics; a registry holds one engine's set. */
@@ -41,5 +43,6 @@ export function createEngineMetrics(registry: Registry): EngineMetrics {
     endpointHealthy: registry.gauge('meridian_router_endpoint_healthy', 'Active health check state per endpoint: 1 healthy, 0 down.'),
     budgetExhausted: registry.counter('meridian_router_retry_budget_exhausted_total', 'Retries or hedges not sent because the retry budget was spent.'),
     mirrors: registry.counter('meridian_router_mirror_requests_total', 'Copies sent to a mirror version, by model, region, version and result.'),
+    shed: registry.counter('meridian_router_shed_requests_total', 'Requests refused with 503 because the router itself was overloaded (event loop behind), by model.'),
   };
 }

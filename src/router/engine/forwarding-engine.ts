@@ -6,31 +6,39 @@
 //   where to go     region order → version → power of two choices          (target-planner.ts)
 //   health          active probes (health-checker.ts) + passive outliers   (outlier-detector.ts)
 //                   + suspicion after a refusal or a silent timeout       (suspects.ts)
-//   side channels   mirroring (mirror.ts), output samples, metrics
+//   overload        the event loop's own lag: no hedges, load shedding    (loop-lag.ts)
+//   side channels   mirroring (mirror.ts), samples (sampling.ts), metrics
+// What only changes with the routing table (targets, keys, versions) is computed once per table
+// (table-views.ts); per request the engine allocates one context, one planner and one race.
 import { systemClock, type Clock } from '../../core/clock.js';
 import { MeridianError, httpStatusOf } from '../../core/errors.js';
-import type { RoutingRegion, RoutingTable } from '../../core/routing-table.js';
+import type { RoutingTable } from '../../core/routing-table.js';
 import type { Registry } from '../../monitor/prometheus.js';
 import { hedgeDelayMs, perTryTimeoutMs } from './adaptive-timeouts.js';
-import { race, type AttemptOutcome, type RaceResult, type RaceRole } from './attempt-race.js';
+import { race, type AttemptOutcome, type RaceHooks, type RaceResult, type RaceSettings } from './attempt-race.js';
+import type { Cancel } from './cancel.js';
 import { compose } from './compose.js';
 import { createEngineMetrics, type EngineMetrics } from './engine-metrics.js';
+import { withTimeout } from './hard-timeout.js';
 import { HealthChecker } from './health-checker.js';
 import { LatencyWindows, LoadTracker, RttEstimator } from './latency.js';
+import { LoopLag } from './loop-lag.js';
+import { LabelSets } from './metric-labels.js';
 import { Mirror } from './mirror.js';
 import { withNetworkDelay } from './network-delay.js';
 import { latencyKey, withObservation } from './observe.js';
 import { OutlierDetector } from './outlier-detector.js';
-import { OutputSamples, sampleOutputs } from './output-samples.js';
-import { withTimeout } from './hard-timeout.js';
+import { OutputSamples } from './output-samples.js';
 import { RetryBudget } from './retry-budget.js';
+import { Sampler } from './sampling.js';
 import { resolveEngineSettings, type EngineSettings } from './settings.js';
 import { SuspectEndpoints } from './suspects.js';
-import { TargetPlanner } from './target-planner.js';
+import { upstreamErrorText, viewOf, type ModelView, type RegionView } from './table-views.js';
+import { TargetPlanner, plannedRegions, type PlannerHealth } from './target-planner.js';
+import { timersFor } from './timers.js';
 import { createTransport, type Transport } from './transport.js';
-import { oipPath, type Dispatch, type ForwardRequest, type ForwardResult, type OutputSample, type Target, type UpstreamResponse } from './types.js';
+import { oipPath, type Dispatch, type ForwardAction, type ForwardRequest, type ForwardResult, type OutputSample, type Target } from './types.js';
 import { toUpstreamError } from './upstream-error.js';
-import { allTargets, regionKeys, upstreamErrorText } from './table-views.js';
 
 /** What the engine is built from (STYLE #2: collaborators come in as arguments). */
 export interface EngineOptions {
@@ -45,6 +53,19 @@ export interface EngineOptions {
   options?: Partial<EngineSettings>;
   /** Uniform [0, 1) for version draws, endpoint picks, mirroring and sampling; Math.random by default. */
   random?: () => number;
+  /** Starts every sampled request's id; by default this process's id and a random tag, so routers' ids do not collide. */
+  requestIdPrefix?: string;
+}
+
+/** One request as the race's hooks see it. */
+interface RequestContext {
+  r: ForwardRequest;
+  model: ModelView;
+  planner: TargetPlanner;
+  /** Monotonic ms. */
+  started: number;
+  /** Set when the request is sampled for release analysis. */
+  sampleId: string | undefined;
 }
 
 /** Forwards OIP requests to regions with health checks, outlier detection, retries, hedging and mirroring. */
@@ -53,6 +74,7 @@ export class ForwardingEngine {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly metrics: EngineMetrics;
+  private readonly labels = new LabelSets();
   private readonly transport: Transport;
   private readonly load = new LoadTracker();
   private readonly regionLoad = new LoadTracker();
@@ -61,15 +83,21 @@ export class ForwardingEngine {
   private readonly latency: LatencyWindows;
   private readonly rtt: RttEstimator;
   private readonly outputs: OutputSamples;
+  private readonly sampler: Sampler;
+  private readonly lag: LoopLag;
   private readonly budgets = new Map<string, RetryBudget>();
   private readonly dispatch: Dispatch;
   private readonly health: HealthChecker;
   private readonly mirror: Mirror;
+  private readonly raceSettings: RaceSettings;
+  private readonly hooks: RaceHooks<RequestContext>;
+  private readonly plannerHealth: PlannerHealth;
 
   /** @throws MeridianError `INVALID_ARGUMENT` when an option is out of range. */
   constructor(private readonly o: EngineOptions) {
     const s = (this.s = resolveEngineSettings(o.options));
     const clock = (this.clock = o.clock ?? systemClock);
+    const timers = timersFor(clock);
     this.random = o.random ?? Math.random;
     this.metrics = createEngineMetrics(o.registry);
     this.transport = createTransport(s.maxResponseBytes);
@@ -77,8 +105,16 @@ export class ForwardingEngine {
     this.suspects = new SuspectEndpoints(s.suspectMs, clock);
     this.latency = new LatencyWindows(s.latencyWindow, s.latencyMinSamples);
     this.rtt = new RttEstimator(s.rttSmoothing);
-    this.outputs = new OutputSamples(s.sampleCapacity);
-    const timed = compose(this.transport.dispatch, withTimeout(clock), withNetworkDelay(o.networkDelayMs, clock));
+    this.outputs = new OutputSamples(s.sampleCapacity, () => clock.now());
+    this.sampler = new Sampler({
+      store: this.outputs,
+      sampleRate: s.sampleRate,
+      sampleValuesPerOutput: s.sampleValuesPerOutput,
+      random: this.random,
+      idPrefix: o.requestIdPrefix ?? `${process.pid.toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}-`,
+    });
+    this.lag = new LoopLag(LAG_TICK_MS, () => clock.monotonicMs());
+    const timed = compose(this.transport.dispatch, withTimeout(timers), withNetworkDelay(o.networkDelayMs, timers));
     const observe = withObservation({
       clock,
       delayMs: o.networkDelayMs,
@@ -89,12 +125,13 @@ export class ForwardingEngine {
       latency: this.latency,
       rtt: this.rtt,
       metrics: this.metrics,
-      onEjected: (r) => this.metrics.ejections.inc({ model: r.target.model, region: r.target.region, version: r.target.version }),
+      labels: this.labels,
+      onEjected: (r) => this.metrics.ejections.inc(this.labels.target(r.target)),
     });
     // Probes use the stack without observation: they are not traffic (health-checker.ts).
     this.dispatch = compose(timed, observe);
     this.health = new HealthChecker({
-      targets: () => allTargets(o.table()),
+      targets: () => viewOf(o.table()).targets,
       dispatch: timed,
       delayMs: o.networkDelayMs,
       clock,
@@ -113,21 +150,35 @@ export class ForwardingEngine {
       maxInFlight: s.mirrorMaxInFlight,
       random: this.random,
       monotonicMs: () => clock.monotonicMs(),
-      endpointUsable: (t) => this.endpointUsable(t, true) && !this.suspects.isSuspect(t.key),
+      endpointUsable: (t, region) => this.endpointUsable(t, region.mirror?.keys ?? []) && !this.suspects.isSuspect(t.key),
       outstanding: (k) => this.load.get(k),
       timeoutMs: (t) => this.perTryMs(t, 'infer', s.deadlineMs),
       metrics: this.metrics,
-      onAnswer: (t, res, ms) => this.sample(t, res, ms, true),
+      labels: this.labels,
+      onOutcome: (t, outcome, ms, id) => {
+        if (id !== undefined) this.sampler.mirror(id, t, outcome, ms);
+      },
     });
+    this.plannerHealth = {
+      regionUsable: (_model, region) => this.regionUp(region),
+      endpointUsable: (t, region) => this.endpointUsable(t, region.keys),
+      suspect: (t) => this.suspects.isSuspect(t.key),
+      outstanding: (k) => this.load.get(k),
+      random: this.random,
+    };
+    this.raceSettings = { recheckMs: s.budgetRecheckMs, maxHedges: s.maxHedges, deadlineMs: s.deadlineMs, overloadLagMs: s.overloadLagMs, monotonicMs: () => clock.monotonicMs(), timers };
+    this.hooks = this.raceHooks();
   }
 
-  /** Begins active health checks of every endpoint in the current table; later rounds follow table changes. */
+  /** Begins active health checks of every endpoint in the current table (later rounds follow table changes) and the event-loop lag measurement behind overload protection. */
   start(): void {
     this.health.start();
+    this.lag.start();
   }
 
   /** Stops health checks and mirror copies and closes pooled connections. Call after the server stopped forwarding. */
   async stop(): Promise<void> {
+    this.lag.stop();
     await this.health.stop();
     await this.mirror.stop();
     this.transport.close();
@@ -135,12 +186,16 @@ export class ForwardingEngine {
 
   /** False when every endpoint of the region's served versions is down (active checks), failing (passive) or suspect (it just refused, or went silent). */
   regionHealthy(model: string, region: string): boolean {
-    return regionKeys(this.o.table(), model, region, false).some((k) => this.health.healthy(k) && !this.outliers.isMarked(k) && !this.suspects.isSuspect(k));
+    const r = viewOf(this.o.table()).models.get(model)?.regions.get(region);
+    if (r === undefined) return false;
+    for (const k of r.keys) if (this.health.healthy(k) && !this.outliers.isMarked(k) && !this.suspects.isSuspect(k)) return true;
+    return false;
   }
 
   /** Some endpoint of the region is up and not failing; suspect ones count (the planner tries them last). */
-  private regionUp(model: string, region: string): boolean {
-    return regionKeys(this.o.table(), model, region, false).some((k) => this.health.healthy(k) && !this.outliers.isMarked(k));
+  private regionUp(r: RegionView): boolean {
+    for (const k of r.keys) if (this.health.healthy(k) && !this.outliers.isMarked(k)) return true;
+    return false;
   }
 
   /** Smoothed RTT from this edge to the region (probes and real requests), ms; undefined until measured. */
@@ -148,76 +203,75 @@ export class ForwardingEngine {
     return this.rtt.get(region);
   }
 
-  /** Recent output samples of the model, every region × version, mirror copies flagged. */
-  samples(model: string): OutputSample[] {
-    return this.outputs.list(model);
+  /** Sampled attempt outcomes of the model, every region × version, mirror copies flagged; only those newer than `since` (epoch ms) when given. Oldest first. */
+  samples(model: string, since?: number): OutputSample[] {
+    return this.outputs.list(model, since);
   }
 
   /**
    * Forwards one request. Upstream failures never throw: when every attempt failed the result is
    * a 503 (`UPSTREAM_UNAVAILABLE`) or 504 (`DEADLINE_EXCEEDED`) with an OIP error body naming
-   * what failed.
+   * what failed; while the router is overloaded it is a 503 (`OVERLOADED`) with Retry-After.
    * @throws MeridianError `MODEL_NOT_FOUND` when no listed region serves the model (or the explicit version).
    */
   async forward(r: ForwardRequest): Promise<ForwardResult> {
-    const entry = this.o.table().models[r.model];
-    const planner = new TargetPlanner({
-      model: r.model,
-      regions: entry?.regions ?? [],
-      regionOrder: r.regionOrder,
-      headers: r.headers,
-      random: this.random,
-      regionUsable: (region) => this.regionUp(r.model, region),
-      endpointUsable: (t) => this.endpointUsable(t, false),
-      suspect: (t) => this.suspects.isSuspect(t.key),
-      outstanding: (k) => this.load.get(k),
-      ...(r.version !== undefined ? { version: r.version } : {}),
-    });
-    if (!planner.servable) {
+    const model = viewOf(this.o.table()).models.get(r.model);
+    const planner = new TargetPlanner(this.plannerHealth, r.model, plannedRegions(model, r.regionOrder), r.headers, r.version);
+    if (model === undefined || !planner.servable) {
       const what = r.version !== undefined ? `model "${r.model}" version "${r.version}"` : `model "${r.model}"`;
       throw new MeridianError('MODEL_NOT_FOUND', `${what} is not served in any of the regions [${r.regionOrder.join(', ')}]; check the routing table and the model's residency`);
     }
+    if (this.s.shedLagMs > 0) {
+      const behind = this.lag.sustainedMs();
+      if (behind >= this.s.shedLagMs) return this.shed(r, behind);
+    }
     const budget = this.budgetOf(r.model);
     const started = this.clock.monotonicMs();
+    const ctx: RequestContext = { r, model, planner, started, sampleId: this.sampler.idFor(r, model) };
     budget.requestStarted();
     try {
-      const result = await race({
-        next: (avoid, lastResort) => planner.next(avoid, lastResort),
-        nextHedge: (slow, avoid) => planner.nextOfVersion(slow.version, avoid),
-        attempt: (t, role, signal) => {
-          const attempt = this.attempt(r, t, role, signal);
-          // The copy is made after the primary is on the wire, so it never delays it.
-          if (role === 'primary') setImmediate(() => this.mirrorOf(entry?.regions, t, r));
-          return attempt;
-        },
-        budget,
-        hedgeDelayMs: (t) => hedgeDelayMs(this.s, this.latency.percentile(latencyKey(t.model, t.region, r.action), 0.95), this.o.networkDelayMs(t.region)),
-        perTryTimeoutMs: (t, remaining) => this.perTryMs(t, r.action, remaining),
-        answeredSince: (t, since) => this.latency.lastAnswerAt(latencyKey(t.model, t.region, r.action)) >= since,
-        inFlight: (t) => this.regionLoad.get(latencyKey(t.model, t.region, r.action)),
-        recheckMs: this.s.budgetRecheckMs,
-        maxHedges: this.s.maxHedges,
-        deadlineMs: this.s.deadlineMs,
-        clock: this.clock,
-        onSuspect: (t, since) => this.suspects.markSilent(t.key, since),
-        onRetry: (t, reason) => this.metrics.retries.inc({ model: t.model, region: t.region, reason }),
-        onHedge: (t) => this.metrics.hedges.inc({ model: t.model, region: t.region, reason: 'slow_attempt' }),
-        onBudgetExhausted: (role) => this.metrics.budgetExhausted.inc({ model: r.model, role }),
-        ...(r.signal !== undefined ? { signal: r.signal } : {}),
-      });
+      const result = await race(this.hooks, this.raceSettings, ctx, budget, r.signal);
       return this.result(r, result, this.clock.monotonicMs() - started);
     } finally {
       budget.requestEnded();
     }
   }
 
-  /** One attempt; the race enforces its per-try timeout and the deadline by aborting `signal`. */
-  private async attempt(r: ForwardRequest, t: Target, role: RaceRole, signal: AbortSignal): Promise<AttemptOutcome> {
+  /** The race's view of the engine, built once. */
+  private raceHooks(): RaceHooks<RequestContext> {
+    const lk = (t: Target, c: RequestContext): string => latencyKey(t.model, t.region, c.r.action);
+    return {
+      next: (c, avoid, lastResort) => c.planner.next(avoid, lastResort),
+      nextHedge: (c, slow, avoid) => c.planner.nextOfVersion(slow.version, avoid),
+      attempt: (c, t, role, cancel) => this.attempt(c, t, role, cancel),
+      hedgeDelayMs: (c, t) => hedgeDelayMs(this.s, this.latency.percentile(lk(t, c), 0.95), this.o.networkDelayMs(t.region)),
+      perTryTimeoutMs: (c, t, remaining) => this.perTryMs(t, c.r.action, remaining),
+      answeredSince: (c, t, since) => this.latency.lastAnswerAt(lk(t, c)) >= since,
+      inFlight: (c, t) => this.regionLoad.get(lk(t, c)),
+      loopLagMs: () => this.lag.ms(),
+      onSuspect: (t, since) => this.suspects.markSilent(t.key, since),
+      onRetry: (t, reason) => this.metrics.retries.inc(this.labels.reason(t, reason)),
+      onHedge: (t) => this.metrics.hedges.inc(this.labels.reason(t, 'slow_attempt')),
+      onBudgetExhausted: (c, role) => this.metrics.budgetExhausted.inc(this.labels.of({ model: c.r.model, role })),
+      onSettled: (c, t, role, out, ms, won) => {
+        if (c.sampleId !== undefined) this.sampler.attempt(c.sampleId, t, role, out, ms, won, this.clock.monotonicMs() - c.started >= this.s.deadlineMs);
+      },
+    };
+  }
+
+  /** One attempt; the race enforces its per-try timeout and the deadline through `cancel`. */
+  private async attempt(c: RequestContext, t: Target, role: 'primary' | 'retry' | 'hedge', cancel: Cancel): Promise<AttemptOutcome> {
+    const r = c.r;
     const started = this.clock.monotonicMs();
+    const sent = this.dispatch({ target: t, role, action: r.action, method: r.method, path: oipPath(r.model, t.version, r.action), headers: r.headers, body: r.body }, cancel);
+    if (role === 'primary' && r.action === 'infer') {
+      const region = c.model.regions.get(t.region);
+      // The copy is made after the primary is on the wire, so it never delays it.
+      if (region?.mirror !== undefined) setImmediate(() => this.mirror.maybeSend(region, r, c.sampleId));
+    }
     try {
-      const req = { target: t, role, action: r.action, method: r.method, path: oipPath(r.model, t.version, r.action), headers: r.headers, body: r.body };
-      const res = await this.dispatch(req, signal);
-      if (res.status >= 500) return { ok: false, reason: 'http_5xx', message: `${t.endpoint.id} answered ${res.status}${upstreamErrorText(res.body)}` };
+      const res = await sent;
+      if (res.status >= 500) return { ok: false, reason: 'http_5xx', status: res.status, message: `${t.endpoint.id} answered ${res.status}${upstreamErrorText(res.body)}` };
       return { ok: true, response: res, latencyMs: this.clock.monotonicMs() - started };
     } catch (e) {
       const err = toUpstreamError(e, t.endpoint.id);
@@ -225,39 +279,35 @@ export class ForwardingEngine {
     }
   }
 
-  private perTryMs(t: Target, action: ForwardRequest['action'], remainingMs: number): number {
+  private perTryMs(t: Target, action: ForwardAction, remainingMs: number): number {
     const key = latencyKey(t.model, t.region, action);
     return perTryTimeoutMs(this.s, this.latency.percentile(key, 0.99), this.latency.timeoutStreak(key), this.o.networkDelayMs(t.region), remainingMs);
   }
 
   private result(r: ForwardRequest, res: RaceResult, ms: number): ForwardResult {
-    const region = res.ok ? res.target.region : (res.last?.region ?? '');
-    const version = res.ok ? res.target.version : (res.last?.version ?? '');
-    const common = { region, version, endpointId: (res.ok ? res.target : res.last)?.endpoint.id ?? '', attempts: res.attempts, hedged: res.hedged };
+    const at = res.ok ? res.target : res.last;
+    const region = at?.region ?? '';
+    const version = at?.version ?? '';
+    const common = { region, version, endpointId: at?.endpoint.id ?? '', attempts: res.attempts, hedged: res.hedged };
     const status = res.ok ? res.response.status : httpStatusOf(res.code);
-    this.metrics.requests.inc({ model: r.model, region, version, action: r.action, status: String(status) });
-    if (r.action === 'infer') this.metrics.requestDuration.observe({ model: r.model, region, version }, ms / 1000);
-    if (res.ok) {
-      if (r.action === 'infer') this.sample(res.target, res.response, res.latencyMs, false);
-      return { status, headers: res.response.headers, body: res.response.body, ...common };
-    }
+    this.metrics.requests.inc(this.labels.request(r.model, region, version, r.action, status));
+    if (r.action === 'infer') this.metrics.requestDuration.observe(at !== undefined ? this.labels.target(at) : this.labels.of({ model: r.model, region, version }), ms / 1000);
+    if (res.ok) return { status, headers: res.response.headers, body: res.response.body, ...common };
     const body = Buffer.from(JSON.stringify({ error: `model "${r.model}": ${res.message}` }));
     return { status, headers: { 'content-type': 'application/json' }, body, errorCode: res.code, ...common };
   }
 
-  private sample(t: Target, res: UpstreamResponse, latencyMs: number, mirror: boolean): void {
-    if (this.s.sampleRate < 1 && this.random() >= this.s.sampleRate) return;
-    const outputs = res.status === 200 ? sampleOutputs(res.body, this.s.sampleValuesPerOutput) : [];
-    this.outputs.record(t.model, { region: t.region, version: t.version, time: this.clock.now(), latencyMs, status: res.status, outputs, mirror });
+  /** Refused at once: the router is too far behind to serve it in reasonable time. */
+  private shed(r: ForwardRequest, behindMs: number): ForwardResult {
+    this.metrics.requests.inc(this.labels.request(r.model, '', '', r.action, 503));
+    this.metrics.shed.inc(this.labels.of({ model: r.model }));
+    const body = Buffer.from(JSON.stringify({ error: `model "${r.model}": the router is overloaded (its event loop is ${Math.round(behindMs)} ms behind); retry in a moment or through another router` }));
+    return { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body, errorCode: 'OVERLOADED', region: '', version: '', endpointId: '', attempts: 0, hedged: false };
   }
 
-  private endpointUsable(t: Target, mirror: boolean): boolean {
-    return this.health.healthy(t.key) && !this.outliers.isEjected(t.key, regionKeys(this.o.table(), t.model, t.region, mirror));
-  }
-
-  private mirrorOf(regions: readonly RoutingRegion[] | undefined, t: Target, r: ForwardRequest): void {
-    const region = regions?.find((x) => x.region === t.region);
-    if (region !== undefined) this.mirror.maybeSend(region, r);
+  /** Up (active checks) and not ejected among `group` (its region's keys: the ejection cap is per region). */
+  private endpointUsable(t: Target, group: readonly string[]): boolean {
+    return this.health.healthy(t.key) && !(this.outliers.isMarked(t.key) && this.outliers.isEjected(t.key, group));
   }
 
   private budgetOf(model: string): RetryBudget {
@@ -269,3 +319,6 @@ export class ForwardingEngine {
     return b;
   }
 }
+
+/** How often the event-loop lag is measured: fine enough to see a 50 ms lag, ~50 wake-ups a second. */
+const LAG_TICK_MS = 20;

@@ -3,41 +3,23 @@
 // Forwarded attempts have none here: their per-try timeout is soft and the deadline is enforced
 // by the race (attempt-race.ts), which abandons an attempt only for something better.
 // Either way, an abort reason given by the caller (a hedge won) is what the attempt fails with.
-import type { Clock } from '../../core/clock.js';
+import { Cancel } from './cancel.js';
+import type { Timers } from './timers.js';
 import type { Interceptor } from './types.js';
-import { UpstreamError, toUpstreamError } from './upstream-error.js';
+import { UpstreamError } from './upstream-error.js';
 
 /** Abandons the request after `req.timeoutMs` (when set) and fails it with reason `timeout`. */
-export function withTimeout(clock: Clock): Interceptor {
-  return (next) => async (req, signal) => {
+export function withTimeout(timers: Timers): Interceptor {
+  return (next) => (req, cancel) => {
     const timeoutMs = req.timeoutMs;
-    if (timeoutMs === undefined) {
-      try {
-        return await next(req, signal);
-      } catch (e) {
-        throw toUpstreamError(e, req.target.endpoint.id, signal);
-      }
-    }
-    const inner = new AbortController();
-    const onOuterAbort = (): void => inner.abort(signal.reason);
-    if (signal.aborted) onOuterAbort();
-    else signal.addEventListener('abort', onOuterAbort, { once: true });
-    let timedOut = false;
-    clock.sleep(timeoutMs, inner.signal).then(
-      () => {
-        timedOut = true;
-        inner.abort();
-      },
-      () => {},
-    );
-    try {
-      return await next(req, inner.signal);
-    } catch (e) {
-      if (timedOut) throw new UpstreamError('timeout', `${req.target.endpoint.id} did not answer within ${Math.round(timeoutMs)} ms`);
-      throw toUpstreamError(e, req.target.endpoint.id, signal);
-    } finally {
-      signal.removeEventListener('abort', onOuterAbort);
-      inner.abort();
-    }
+    if (timeoutMs === undefined) return next(req, cancel);
+    const inner = new Cancel();
+    const onOuterAbort = (): void => inner.abort(cancel.reason ?? new UpstreamError('aborted', `${req.target.endpoint.id}: abandoned`));
+    cancel.on(onOuterAbort);
+    const timer = timers.after(timeoutMs, () => inner.abort(new UpstreamError('timeout', `${req.target.endpoint.id} did not answer within ${Math.round(timeoutMs)} ms`)));
+    return next(req, inner).finally(() => {
+      timers.clear(timer);
+      cancel.off(onOuterAbort);
+    });
   };
 }

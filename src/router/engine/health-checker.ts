@@ -2,8 +2,8 @@
 // model-ready path (`GET /v2/models/{m}/versions/{v}/ready`) each interval, through the same
 // emulated network delay as requests. Active checks see idle regions, which passive detection
 // never can (ANCHORS "physical limits": use both). Probe successes also feed the region RTT.
-import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../core/clock.js';
+import { Cancel } from './cancel.js';
 import type { EngineSettings } from './settings.js';
 import type { Dispatch, Target } from './types.js';
 import { oipPath } from './types.js';
@@ -42,6 +42,8 @@ export class HealthChecker {
   private readonly probing = new Map<string, Promise<void>>();
   private current: ReadonlySet<string> = new Set();
   private stopper: AbortController | undefined;
+  /** Probes in flight are abandoned through this when the checker stops. */
+  private probeStop = new Cancel();
   private loop: Promise<void> | undefined;
 
   constructor(private readonly o: HealthCheckerOptions) {}
@@ -50,11 +52,11 @@ export class HealthChecker {
   start(): void {
     if (this.stopper !== undefined) return;
     const stopper = new AbortController();
-    setMaxListeners(0, stopper.signal); // one listener per probe in flight: many endpoints is normal
     this.stopper = stopper;
+    const probeStop = (this.probeStop = new Cancel());
     this.loop = (async () => {
       while (!stopper.signal.aborted) {
-        this.round(stopper.signal);
+        this.round(probeStop);
         await this.o.clock.sleep(this.o.settings.healthIntervalMs, stopper.signal).catch(() => {});
       }
     })();
@@ -63,6 +65,7 @@ export class HealthChecker {
   /** Stops the loop and abandons probes in flight. */
   async stop(): Promise<void> {
     this.stopper?.abort();
+    this.probeStop.abort(new UpstreamError('aborted', 'health checks stopped'));
     await this.loop;
     await Promise.all(this.probing.values());
     this.stopper = undefined;
@@ -73,7 +76,7 @@ export class HealthChecker {
     return this.states.get(key)?.healthy ?? true;
   }
 
-  private round(signal: AbortSignal): void {
+  private round(stop: Cancel): void {
     const targets = this.o.targets();
     const keys = new Set(targets.map((t) => t.key));
     this.current = keys;
@@ -82,18 +85,18 @@ export class HealthChecker {
     for (const t of targets) {
       // A probe still waiting (a hung replica) is not doubled; its timeout will report.
       if (this.probing.has(t.key)) continue;
-      const p = this.probe(t, signal).finally(() => this.probing.delete(t.key));
+      const p = this.probe(t, stop).finally(() => this.probing.delete(t.key));
       this.probing.set(t.key, p);
     }
   }
 
-  private async probe(t: Target, signal: AbortSignal): Promise<void> {
+  private async probe(t: Target, stop: Cancel): Promise<void> {
     const timeoutMs = 2 * this.o.delayMs(t.region) + this.o.settings.healthTimeoutMarginMs;
     const started = this.o.clock.monotonicMs();
     let ok = false;
     let explicit = false;
     try {
-      const res = await this.o.dispatch({ target: t, role: 'probe', action: 'ready', method: 'GET', path: oipPath(t.model, t.version, 'ready'), headers: {}, timeoutMs }, signal);
+      const res = await this.o.dispatch({ target: t, role: 'probe', action: 'ready', method: 'GET', path: oipPath(t.model, t.version, 'ready'), headers: {}, timeoutMs }, stop);
       ok = res.status === 200;
       explicit = !ok;
       if (ok) this.o.onRtt(t.region, this.o.clock.monotonicMs() - started);
@@ -101,7 +104,7 @@ export class HealthChecker {
       if (e instanceof UpstreamError && e.reason === 'aborted') return; // stopping
     }
     // Stopping, or the endpoint left the table while its probe ran.
-    if (signal.aborted || !this.current.has(t.key)) return;
+    if (stop.aborted || !this.current.has(t.key)) return;
     this.record(t, ok, explicit);
   }
 

@@ -2,13 +2,15 @@
 // of `percent`% of a region's inference requests goes to the mirror version, fire and forget. The
 // copy never changes the client's response or its latency: it is not awaited, has no retries and
 // takes nothing from the retry budget, and at most `mirrorMaxInFlight` copies are held at once.
-// Its answers are recorded as samples flagged `mirror`, for comparing the candidate's outputs.
-import { setMaxListeners } from 'node:events';
-import type { RoutingRegion } from '../../core/routing-table.js';
+// Its outcomes — answers and failures alike — go to `onOutcome`, which records them as samples
+// flagged `mirror` (under the request id of the answer they shadow) for comparing the candidate.
+import { Cancel } from './cancel.js';
 import type { EngineMetrics } from './engine-metrics.js';
 import { pickEndpoint } from './endpoint-picker.js';
-import { oipPath, targetKey, type Dispatch, type ForwardRequest, type Target, type UpstreamResponse } from './types.js';
-import { toUpstreamError } from './upstream-error.js';
+import type { LabelSets } from './metric-labels.js';
+import type { RegionView } from './table-views.js';
+import { oipPath, type Dispatch, type ForwardRequest, type Target, type UpstreamResponse } from './types.js';
+import { UpstreamError, toUpstreamError } from './upstream-error.js';
 
 /** What mirroring needs from the engine. */
 export interface MirrorOptions {
@@ -17,52 +19,65 @@ export interface MirrorOptions {
   maxInFlight: number;
   random: () => number;
   monotonicMs: () => number;
-  endpointUsable: (t: Target) => boolean;
+  endpointUsable: (t: Target, region: RegionView) => boolean;
   outstanding: (key: string) => number;
   timeoutMs: (t: Target) => number;
   metrics: EngineMetrics;
-  /** An answer of the mirror version (any status), with the attempt's latency. */
-  onAnswer: (t: Target, res: UpstreamResponse, latencyMs: number) => void;
+  labels: LabelSets;
+  /** A copy's outcome: the answer (any status), or why it failed; with the attempt's latency and the caller's tag (a sample id). */
+  onOutcome: (t: Target, outcome: UpstreamResponse | UpstreamError, latencyMs: number, tag: string | undefined) => void;
 }
+
+const STOPPED = new UpstreamError('aborted', 'the router is stopping: mirror copy abandoned');
 
 /** Sends mirror copies; {@link stop} abandons those in flight. */
 export class Mirror {
   private readonly running = new Set<Promise<void>>();
-  private readonly stopper = new AbortController();
+  private readonly stopper = new Cancel();
 
-  constructor(private readonly o: MirrorOptions) {
-    setMaxListeners(0, this.stopper.signal); // one listener per copy in flight, up to maxInFlight
-  }
+  constructor(private readonly o: MirrorOptions) {}
 
-  /** Maybe sends a copy of `r` to `region`'s mirror version; returns at once. */
-  maybeSend(region: RoutingRegion, r: ForwardRequest): void {
+  /** Maybe sends a copy of `r` to `region`'s mirror version; returns at once. `tag` comes back with the outcome. */
+  maybeSend(region: RegionView, r: ForwardRequest, tag?: string): void {
     const m = region.mirror;
     if (m === undefined || r.action !== 'infer' || this.o.random() * 100 >= m.percent) return;
-    const labels = { model: r.model, region: region.region, version: m.version };
-    if (this.running.size >= this.o.maxInFlight) return this.o.metrics.mirrors.inc({ ...labels, result: 'skipped_busy' });
-    const candidates = m.endpoints
-      .map((endpoint): Target => ({ model: r.model, region: region.region, version: m.version, endpoint, key: targetKey(r.model, m.version, endpoint) }))
-      .filter((t) => this.o.endpointUsable(t));
-    const t = pickEndpoint(candidates, this.o.outstanding, this.o.random);
-    if (t === undefined) return this.o.metrics.mirrors.inc({ ...labels, result: 'no_endpoint' });
+    const labels = (result: string): Record<string, string> => this.o.labels.of({ model: r.model, region: region.region.region, version: m.version, result });
+    if (this.running.size >= this.o.maxInFlight) return this.o.metrics.mirrors.inc(labels('skipped_busy'));
+    const t = pickEndpoint(
+      m.targets.filter((x) => this.o.endpointUsable(x, region)),
+      this.o.outstanding,
+      this.o.random,
+    );
+    if (t === undefined) return this.o.metrics.mirrors.inc(labels('no_endpoint'));
     const started = this.o.monotonicMs();
     const req = { target: t, role: 'mirror' as const, action: 'infer' as const, method: r.method, path: oipPath(r.model, m.version, 'infer'), headers: r.headers, body: r.body, timeoutMs: this.o.timeoutMs(t) };
+    // One cancel per copy, tied to the stopper: stop() reaches every copy in flight.
+    const cancel = new Cancel();
+    const onStop = (): void => cancel.abort(STOPPED);
+    this.stopper.on(onStop);
     const p = this.o
-      .dispatch(req, this.stopper.signal)
+      .dispatch(req, cancel)
       .then(
         (res) => {
-          this.o.metrics.mirrors.inc({ ...labels, result: res.status >= 500 ? 'http_5xx' : 'ok' });
-          this.o.onAnswer(t, res, this.o.monotonicMs() - started);
+          this.o.metrics.mirrors.inc(labels(res.status >= 500 ? 'http_5xx' : 'ok'));
+          this.o.onOutcome(t, res, this.o.monotonicMs() - started, tag);
         },
-        (e: unknown) => this.o.metrics.mirrors.inc({ ...labels, result: toUpstreamError(e, t.endpoint.id).reason }),
+        (e: unknown) => {
+          const err = toUpstreamError(e, t.endpoint.id, cancel);
+          this.o.metrics.mirrors.inc(labels(err.reason));
+          this.o.onOutcome(t, err, this.o.monotonicMs() - started, tag);
+        },
       )
-      .finally(() => this.running.delete(p));
+      .finally(() => {
+        this.stopper.off(onStop);
+        this.running.delete(p);
+      });
     this.running.add(p);
   }
 
   /** Abandons every copy in flight and waits for them to settle. */
   async stop(): Promise<void> {
-    this.stopper.abort();
+    this.stopper.abort(STOPPED);
     await Promise.all(this.running);
   }
 }

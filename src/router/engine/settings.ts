@@ -51,8 +51,12 @@ export interface EngineSettings {
   sampleCapacity: number;
   /** Values kept from each output tensor of a sample. */
   sampleValuesPerOutput: number;
-  /** Share of inference responses sampled (0..1). */
+  /** Share of inference requests whose attempt outcomes and outputs are sampled (0..1); a model's `sampleRate` in the routing table overrides it. */
   sampleRate: number;
+  /** While the router's own event loop is this far behind (ms), attempts are neither hedged nor timed out early: their wait is the router's. */
+  overloadLagMs: number;
+  /** While the event loop has been this far behind (ms) for two ticks in a row, new requests are refused at once with 503 OVERLOADED and Retry-After; 0: never. */
+  shedLagMs: number;
   /** Mirror copies in flight at once; beyond it a copy is skipped. */
   mirrorMaxInFlight: number;
   /** Upstream response bodies larger than this are refused. */
@@ -125,12 +129,24 @@ export const ENGINE_DEFAULTS: Readonly<EngineSettings> = Object.freeze({
   latencyWindow: 200,
   // 20 measurements: enough for a p95 that is not just the maximum of a handful.
   latencyMinSamples: 20,
-  // Kayenta wants ≥ 50 points per metric; 256 per region × version leaves room for several windows.
-  sampleCapacity: 256,
+  // The control plane polls every ~250 ms; at a few thousand sampled requests per second (the
+  // sample rate raised to 1 while a release is analysed) 4,096 per region × version is 1–2 s of
+  // them, several polls' worth, so a late poll loses nothing. Kayenta wants ≥ 50 points per metric.
+  sampleCapacity: 4096,
   // Enough values to compare class scores of small models; a sample is not a copy of the response.
   sampleValuesPerOutput: 8,
-  // Every response while the sample ring is this small: parsing a small JSON answer costs µs.
-  sampleRate: 1,
+  // 5 %: a sampled request costs a JSON.parse of its answer and a sample per attempt (~10 µs on a
+  // small answer, bench:router), an unsampled one a random draw. At 100 req/s that is still 5
+  // samples a second per router for dashboards; the control plane sets the model's rate to 1 in
+  // the routing table while it analyses a release.
+  sampleRate: 0.05,
+  // Twice the hedge floor: a loop 50 ms behind is the router's own overload (~250 requests queued
+  // at ~200 µs each), not a slow replica, and a hedge or early retry would only add to it.
+  overloadLagMs: 50,
+  // Queueing a request behind a quarter second of the router's own backlog only makes every
+  // client late; a fast 503 lets the client (or its load balancer) go elsewhere. Two late ticks in
+  // a row, so one GC pause or one descheduling of a busy machine sheds nothing.
+  shedLagMs: 250,
   // A copy must never cost the primary path: bound the memory and sockets held by mirrors.
   mirrorMaxInFlight: 64,
   // 4 × the model server's 16 MiB request cap: outputs may be larger than inputs, but never unbounded.
@@ -139,7 +155,7 @@ export const ENGINE_DEFAULTS: Readonly<EngineSettings> = Object.freeze({
 
 const FRACTIONS = new Set<keyof EngineSettings>(['rttSmoothing', 'sampleRate']);
 const PERCENTS = new Set<keyof EngineSettings>(['outlierMaxEjectionPercent', 'retryBudgetPercent']);
-const MAY_BE_ZERO = new Set<keyof EngineSettings>(['maxHedges', 'healthTimeoutMarginMs', 'hedgeFloorMs', 'perTryFloorMs', 'sampleRate', 'suspectMs']);
+const MAY_BE_ZERO = new Set<keyof EngineSettings>(['maxHedges', 'healthTimeoutMarginMs', 'hedgeFloorMs', 'perTryFloorMs', 'sampleRate', 'suspectMs', 'shedLagMs']);
 const COUNTS = new Set<keyof EngineSettings>([
   'healthUnhealthyThreshold',
   'healthHealthyThreshold',

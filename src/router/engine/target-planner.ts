@@ -12,10 +12,10 @@
 // is a hint from one silence, and when everything looks suspect something must still serve), then
 // fail-open. A caller with an attempt still in flight (a hedge, a retry beside a timed-out
 // attempt) gets unsuspected endpoints only: its own attempt is a better bet than a suspect one.
-import type { RoutingRegion, RoutingVersion } from '../../core/routing-table.js';
 import { pickEndpoint } from './endpoint-picker.js';
-import { targetKey, type Target } from './types.js';
-import { byWeight, chooseVersion, versionPoint } from './version-choice.js';
+import type { ModelView, RegionView, VersionView } from './table-views.js';
+import type { Target } from './types.js';
+import { chooseVersion, versionPoint } from './version-choice.js';
 
 /** A region to try last (`strict`: not at all). */
 export interface Avoid {
@@ -23,42 +23,54 @@ export interface Avoid {
   strict?: boolean;
 }
 
-/** One request's view of the table and of endpoint health. */
-export interface PlannerOptions {
-  model: string;
-  /** The model's regions from the routing table. */
-  regions: readonly RoutingRegion[];
-  /** From the policy, best first. Codes not in `regions` are skipped. */
-  regionOrder: readonly string[];
-  /** An explicit version: only it may answer. */
-  version?: string;
-  headers: Record<string, string>;
-  random: () => number;
-  regionUsable: (region: string) => boolean;
-  endpointUsable: (t: Target) => boolean;
+/** What the planner asks about health and load; one long-lived object (the engine's), not closures per request. */
+export interface PlannerHealth {
+  regionUsable: (model: string, region: RegionView) => boolean;
+  /** `region`: the endpoint's (the outlier ejection cap is judged over its endpoints). */
+  endpointUsable: (t: Target, region: RegionView) => boolean;
   /** Usable, but just refused or went silent: tried only when no unsuspected endpoint is left. */
   suspect: (t: Target) => boolean;
   outstanding: (key: string) => number;
+  random: () => number;
 }
 
 /** Which endpoints a search may return: unsuspected usable ones, any usable one, or (fail-open) any. */
 type Tier = 'fresh' | 'usable' | 'any';
 
+/** The model's regions in the policy's order, each once; codes the table does not list are skipped. */
+export function plannedRegions(model: ModelView | undefined, regionOrder: readonly string[]): RegionView[] {
+  const out: RegionView[] = [];
+  if (model === undefined) return out;
+  for (const code of regionOrder) {
+    const r = model.regions.get(code);
+    if (r !== undefined && !out.includes(r)) out.push(r);
+  }
+  return out;
+}
+
 /** Hands out the targets of one request, best first. */
 export class TargetPlanner {
-  private readonly tried = new Set<string>();
-  private readonly regions: RoutingRegion[];
+  /** Endpoints handed out so far (a request has a handful at most: a list beats a Set). */
+  private readonly tried: Target[] = [];
   private chosen: string | undefined;
 
-  constructor(private readonly o: PlannerOptions) {
-    const byCode = new Map(o.regions.map((r) => [r.region, r]));
-    this.regions = [...new Set(o.regionOrder)].flatMap((c) => byCode.get(c) ?? []);
-    this.chosen = o.version;
+  /**
+   * @param regions from {@link plannedRegions}: the policy's order.
+   * @param version an explicit version: only it may answer.
+   */
+  constructor(
+    private readonly health: PlannerHealth,
+    private readonly model: string,
+    private readonly regions: readonly RegionView[],
+    private readonly headers: Record<string, string>,
+    private readonly version?: string,
+  ) {
+    this.chosen = version;
   }
 
   /** True when some listed region serves the model (the explicit version, when one is asked for). */
   get servable(): boolean {
-    return this.regions.some((r) => r.versions.some((v) => v.endpoints.length > 0 && (this.o.version === undefined || v.version === this.o.version)));
+    return this.regions.some((r) => r.versions.some((v) => v.targets.length > 0 && (this.version === undefined || v.version.version === this.version)));
   }
 
   /**
@@ -71,7 +83,7 @@ export class TargetPlanner {
   next(avoid?: Avoid, lastResort = true): Target | undefined {
     const fresh = this.find('fresh', undefined, avoid);
     if (fresh !== undefined || !lastResort) return fresh;
-    return this.find('usable', undefined, avoid) ?? (this.tried.size === 0 ? this.find('any', undefined, avoid) : undefined);
+    return this.find('usable', undefined, avoid) ?? (this.tried.length === 0 ? this.find('any', undefined, avoid) : undefined);
   }
 
   /**
@@ -83,33 +95,37 @@ export class TargetPlanner {
   }
 
   private find(tier: Tier, only?: string, avoid?: Avoid): Target | undefined {
-    const usable = tier === 'any' ? this.regions : this.regions.filter((r) => this.o.regionUsable(r.region));
+    const usable = tier === 'any' ? this.regions : this.regions.filter((r) => this.health.regionUsable(this.model, r));
     const first = usable[0];
-    if (this.chosen === undefined && first !== undefined) this.chosen = chooseVersion(first.versions, versionPoint(first, this.o.headers, this.o.random))?.version;
-    const elsewhere = usable.filter((r) => r.region !== avoid?.region);
-    const regions = avoid === undefined ? usable : avoid.strict === true ? elsewhere : [...elsewhere, ...usable.filter((r) => r.region === avoid.region)];
+    if (this.chosen === undefined && first !== undefined) this.chosen = chooseVersion(first.region.versions, versionPoint(first.region, this.headers, this.health.random))?.version;
+    const regions = avoid === undefined ? usable : inAvoidOrder(usable, avoid);
     const version = only ?? this.chosen;
     for (const region of regions) {
-      const t = this.pick(region, region.versions.find((v) => v.version === version), tier);
+      const v = version === undefined ? undefined : region.byVersion.get(version);
+      const t = v === undefined ? undefined : this.pick(region, v, tier);
       if (t !== undefined) return t;
     }
-    if (only !== undefined || this.o.version !== undefined) return undefined;
+    if (only !== undefined || this.version !== undefined) return undefined;
     for (const region of regions) {
-      for (const v of byWeight(region.versions)) {
-        const t = v.version === version ? undefined : this.pick(region, v, tier);
+      for (const v of region.fallback) {
+        const t = v.version.version === version ? undefined : this.pick(region, v, tier);
         if (t !== undefined) return t;
       }
     }
     return undefined;
   }
 
-  private pick(region: RoutingRegion, v: RoutingVersion | undefined, tier: Tier): Target | undefined {
-    if (v === undefined) return undefined;
-    const candidates = v.endpoints
-      .map((endpoint): Target => ({ model: this.o.model, region: region.region, version: v.version, endpoint, key: targetKey(this.o.model, v.version, endpoint) }))
-      .filter((t) => !this.tried.has(t.key) && (tier === 'any' || (this.o.endpointUsable(t) && (tier === 'usable' || !this.o.suspect(t)))));
-    const t = pickEndpoint(candidates, this.o.outstanding, this.o.random);
-    if (t !== undefined) this.tried.add(t.key);
+  private pick(region: RegionView, v: VersionView, tier: Tier): Target | undefined {
+    const h = this.health;
+    const candidates = v.targets.filter((t) => !this.tried.includes(t) && (tier === 'any' || (h.endpointUsable(t, region) && (tier === 'usable' || !h.suspect(t)))));
+    const t = pickEndpoint(candidates, h.outstanding, h.random);
+    if (t !== undefined) this.tried.push(t);
     return t;
   }
+}
+
+/** `regions` without `avoid`'s region, then (unless strict) that region last. */
+function inAvoidOrder(regions: readonly RegionView[], avoid: Avoid): RegionView[] {
+  const elsewhere = regions.filter((r) => r.region.region !== avoid.region);
+  return avoid.strict === true ? elsewhere : [...elsewhere, ...regions.filter((r) => r.region.region === avoid.region)];
 }

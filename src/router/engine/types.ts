@@ -1,6 +1,7 @@
 // The engine's public request/result types and the attempt-level types its wrappers share.
 import type { ErrorCode } from '../../core/errors.js';
 import type { RoutingEndpoint } from '../../core/routing-table.js';
+import type { Cancel } from './cancel.js';
 
 /** The OIP calls the router forwards (../shared/specs/oip/inference_rest.md). */
 export type ForwardAction = 'infer' | 'ready' | 'metadata';
@@ -18,7 +19,14 @@ export interface ForwardRequest {
   /** From the routing policy, best first, residency already applied. */
   regionOrder: string[];
   /** Aborted when the client goes away: every attempt in flight is abandoned. */
-  signal?: AbortSignal;
+  signal?: ClientSignal;
+}
+
+/** What the engine needs of a client's cancellation; {@link Cancel} is one. */
+export interface ClientSignal {
+  readonly aborted: boolean;
+  on(fn: () => void): void;
+  off(fn: () => void): void;
 }
 
 /** What the router answers. An engine-made error (every attempt failed) carries `errorCode`. */
@@ -46,19 +54,32 @@ export interface SampledOutput {
   data: unknown[];
 }
 
-/** One recent response of a region × version, kept for release analysis. */
+/**
+ * The outcome of one upstream attempt of a sampled inference request, kept for release analysis:
+ * the answer that went to the client, every failure on the way (a 5xx, a refused or reset
+ * connection, a per-try timeout that was retried elsewhere) and the mirror copy's answer or failure.
+ */
 export interface OutputSample {
+  /** The same for every sample of one client request (its attempts and its mirror copy): pairs a candidate's answer with the one the client got. */
+  requestId: string;
   region: string;
   version: string;
-  /** Wall-clock ms since the epoch when the answer arrived. */
+  /**
+   * Wall-clock ms since the epoch when the outcome arrived. Strictly increasing within one router
+   * (ties are moved up by 1 µs), so a poller that asks for `since` = the newest time it saw never
+   * misses a sample recorded after its poll.
+   */
   time: number;
-  /** Latency of the attempt that answered, emulated network delay included. */
+  /** Latency of the attempt until it answered or failed, emulated network delay included. */
   latencyMs: number;
+  /** The upstream's HTTP status; 502 when the connection was refused, reset or broke, 504 when the attempt timed out. */
   status: number;
-  /** The response's `outputs`, each truncated to a few values; [] when it had none. */
+  /** The response's `outputs`, each truncated to a few values; [] for errors and answers without outputs. */
   outputs: SampledOutput[];
   /** True for the copy sent to the mirror version (its answer went nowhere else). */
   mirror: boolean;
+  /** Which attempt of the request: the first (`primary`), a `retry`, a `hedge`, or the `mirror` copy. */
+  role: 'primary' | 'retry' | 'hedge' | 'mirror';
 }
 
 /** Why an upstream request is sent; wrappers observe each role differently. */
@@ -95,8 +116,8 @@ export interface UpstreamResponse {
   body: Buffer;
 }
 
-/** Sends one upstream request. Rejects with an UpstreamError. */
-export type Dispatch = (req: UpstreamRequest, signal: AbortSignal) => Promise<UpstreamResponse>;
+/** Sends one upstream request until it ends or `cancel` aborts. Rejects with an UpstreamError (the cancel's reason when it aborted). */
+export type Dispatch = (req: UpstreamRequest, cancel: Cancel) => Promise<UpstreamResponse>;
 
 /** Wraps a Dispatch with one cross-cutting behaviour (undici's interceptors, STYLE #11). */
 export type Interceptor = (next: Dispatch) => Dispatch;

@@ -19,11 +19,11 @@ export class UpstreamError extends Error {
   }
 }
 
-/** Maps a Node socket/HTTP error to its reason: ECONNREFUSED, ECONNRESET/EPIPE, abort, anything else. */
-export function toUpstreamError(e: unknown, where: string, signal?: AbortSignal): UpstreamError {
-  // Whoever aborted may have said why (a hedge won): that beats what the layers below made of the
-  // abort (an AbortError, or the transport's own UpstreamError 'aborted').
-  if (signal?.aborted === true && signal.reason instanceof UpstreamError) return signal.reason;
+/** Maps a Node socket/HTTP error to its reason: ECONNREFUSED, ECONNRESET/EPIPE, abort, anything else; an aborted `cancel`'s own reason first. */
+export function toUpstreamError(e: unknown, where: string, cancel?: { readonly reason: UpstreamError | undefined }): UpstreamError {
+  // Whoever aborted said why (a hedge won, a timeout): that beats what the layers below made of it.
+  const why = cancel?.reason;
+  if (why !== undefined) return why;
   if (e instanceof UpstreamError) return e;
   const code = (e as { code?: unknown }).code;
   const name = (e as { name?: unknown }).name;

@@ -40,3 +40,11 @@ export function createPolicy(spec: RoutingPolicySpec): RoutingPolicy {
     }
   }
 }
+
+/**
+ * Whether the policy orders regions by where the client is (so the router must locate it, GeoIP
+ * included); the others need only the edge, the measured RTTs, weights or an order.
+ */
+export function usesClientLocation(spec: RoutingPolicySpec): boolean {
+  return spec.type === 'geoproximity' || spec.type === 'geolocation';
+}

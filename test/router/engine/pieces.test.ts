@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Clock } from '../../../src/core/clock.js';
+import type { RoutingTable } from '../../../src/core/routing-table.js';
 import { isMeridianError } from '../../../src/core/errors.js';
 import { hedgeDelayMs, perTryTimeoutMs } from '../../../src/router/engine/adaptive-timeouts.js';
 import { pickEndpoint } from '../../../src/router/engine/endpoint-picker.js';
@@ -13,7 +14,8 @@ import { sampleOutputs } from '../../../src/router/engine/output-samples.js';
 import { RetryBudget } from '../../../src/router/engine/retry-budget.js';
 import { ENGINE_DEFAULTS, resolveEngineSettings } from '../../../src/router/engine/settings.js';
 import { SuspectEndpoints } from '../../../src/router/engine/suspects.js';
-import { TargetPlanner } from '../../../src/router/engine/target-planner.js';
+import { viewOf } from '../../../src/router/engine/table-views.js';
+import { TargetPlanner, plannedRegions } from '../../../src/router/engine/target-planner.js';
 import type { Target } from '../../../src/router/engine/types.js';
 import { byWeight, chooseVersion, stickyPoint } from '../../../src/router/engine/version-choice.js';
 import { seededRandom } from '../policies-fixtures.js';
@@ -153,19 +155,9 @@ describe('engine pieces', () => {
   it('planner: a region to avoid comes last (strict: never); suspect endpoints after every other usable one; never one endpoint twice', () => {
     const endpoint = (id: string) => ({ id, zone: 'a', url: `http://${id}` });
     const region = (code: string, ids: string[]) => ({ region: code, latitude: 0, longitude: 0, jurisdiction: 'EU', country: 'IE', continent: 'EU', versions: [{ version: 'v1', weight: 1, endpoints: ids.map(endpoint) }] });
-    const planner = () =>
-      new TargetPlanner({
-        model: 'iris',
-        regions: [region('a', ['a0', 'a1']), region('b', ['b0']), region('c', ['c0'])],
-        regionOrder: ['a', 'b', 'c'],
-        headers: {},
-        random: seededRandom(3),
-        regionUsable: () => true,
-        endpointUsable: () => true,
-        suspect: (t) => t.endpoint.id === 'b0',
-        outstanding: () => 0,
-      });
-    const p = planner();
+    const t: RoutingTable = { revision: 1, generatedAt: '', models: { iris: { policy: { type: 'latency' }, residency: null, regions: [region('a', ['a0', 'a1']), region('b', ['b0']), region('c', ['c0'])] } } };
+    const health = { regionUsable: () => true, endpointUsable: () => true, suspect: (x: Target) => x.endpoint.id === 'b0', outstanding: () => 0, random: seededRandom(3) };
+    const p = new TargetPlanner(health, 'iris', plannedRegions(viewOf(t).models.get('iris'), ['a', 'b', 'c', 'b', 'nowhere']), {});
     assert.equal(p.next()?.region, 'a');
     assert.equal(p.next({ region: 'a' })?.endpoint.id, 'c0', 'the silent region last; b0 is suspect, so c0 before it');
     assert.equal(p.nextOfVersion('v1', { region: 'a', strict: true }), undefined, 'strict: never the avoided region; a hedge never goes to a suspect endpoint');

@@ -96,7 +96,9 @@ describe('forwarding engine: version splits and mirroring', () => {
 
   it('mirroring leaves responses unchanged and records the copies as mirror samples', async () => {
     const mirror = { version: 'v2', percent: 100, endpoints: [ep('eu-west-1/iris:v2/0', v2.url)] };
-    const { engine: e } = engine(table([region('eu-west-1', [{ ...V1(), weight: 1 }], { mirror })]));
+    const t = table([region('eu-west-1', [{ ...V1(), weight: 1 }], { mirror })]);
+    t.models.iris!.sampleRate = 1; // every request sampled, as while a release is analysed
+    const { engine: e } = engine(t);
     stops.push(() => e.stop());
     for (let i = 0; i < 20; i++) {
       const r = await e.forward(infer(['eu-west-1']));
@@ -111,7 +113,9 @@ describe('forwarding engine: version splits and mirroring', () => {
     assert.equal(primary.length, 20);
     assert.ok(primary.every((s) => s.version === 'v1' && s.region === 'eu-west-1' && s.status === 200));
     assert.equal(mirrored.length, 20);
-    assert.ok(mirrored.every((s) => s.version === 'v2' && s.status === 200 && s.outputs.length > 0 && s.outputs.every((o) => o.data.length > 0 && o.data.length <= 8)));
+    assert.ok(mirrored.every((s) => s.version === 'v2' && s.status === 200 && s.role === 'mirror' && s.outputs.length > 0 && s.outputs.every((o) => o.data.length > 0 && o.data.length <= 8)));
+    assert.deepEqual(new Set(mirrored.map((s) => s.requestId)), new Set(primary.map((s) => s.requestId)), 'each copy carries the request id of the answer it shadows');
+    assert.equal(new Set(primary.map((s) => s.requestId)).size, 20, 'one id per request');
     console.log(`mirror samples: ${mirrored.length}, e.g. ${JSON.stringify(mirrored[0]?.outputs[0])}; primary e.g. ${JSON.stringify(primary[0]?.outputs[0])}`);
   });
 
