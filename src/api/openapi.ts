@@ -108,6 +108,9 @@ const OPERATIONS: Record<string, Partial<Record<'get' | 'put' | 'post' | 'delete
       errors: [400, 404],
     },
   },
+  '/api/v1/routers': {
+    get: { summary: 'Routers watching the routing table now: their URL and edge', role: 'viewer', ok: { status: 200, description: 'routers', schema: { type: 'array', items: { type: 'object', required: ['url', 'edge'], properties: { url: { type: 'string' }, edge: { type: 'string' } } } } }, errors: [] },
+  },
   '/api/v1/metrics': {
     get: { summary: 'The control plane\'s Prometheus metrics (text format 0.0.4): API requests, placements and weights, region health, rollouts, verdicts, revert times', role: 'viewer', ok: { status: 200, description: 'Prometheus text', type: 'text/plain', schema: { type: 'string' } }, errors: [] },
   },

@@ -160,6 +160,7 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'GET', path: '/api/v1/events/stream', role: 'viewer', handle: (c) => streamEvents(c, readEventQuery(c.query, null)) },
   { method: 'GET', path: '/api/v1/routing-table', role: 'viewer', handle: read((c) => c.service.routingTable()) },
+  { method: 'GET', path: '/api/v1/routers', role: 'viewer', handle: read((c) => c.service.watchingRouters()) },
   {
     method: 'GET',
     path: '/api/v1/routing-table/stream',

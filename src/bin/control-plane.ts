@@ -19,6 +19,7 @@ import { dashboardFiles } from '../dashboard/assets.js';
 import { ensureExampleModels } from '../examples/index.js';
 import type { ControlPlane } from '../rollout/control-plane.js';
 import { composeLocalControlPlane, type LocalControlPlane } from './compose-local.js';
+import { dataPlaneTargets, writePrometheusFiles } from './prometheus-targets.js';
 
 const DEMO_ACTOR = { name: 'meridian up', role: 'admin' as const };
 
@@ -64,7 +65,22 @@ export async function main(argv: string[]): Promise<number> {
     const api = createApiServer(env.controlPlane, { logger, dashboard: dashboardFiles({ edges: loadEdgeCatalog().all() }) });
     servers.push(api);
     await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
-    logger.log('info', 'control-plane.ready', { apiUrl: urlOf(api), pid: process.pid });
+    const apiUrl = urlOf(api);
+    // Prometheus service discovery for this environment, kept current as replicas and routers change.
+    const promDir = join(dataDir, 'prometheus');
+    const local = env;
+    const writeTargets = (): void => {
+      try {
+        writePrometheusFiles(promDir, { apiUrl, token, dataPlane: dataPlaneTargets(local.provider, local.controlPlane.watchingRouters()) });
+      } catch (e) {
+        logger.log('warn', 'prometheus.targets_failed', { error: messageOf(e) });
+      }
+    };
+    writeTargets();
+    local.traffic.subscribe(writeTargets);
+    const targetsTimer = setInterval(writeTargets, 5000);
+    targetsTimer.unref();
+    logger.log('info', 'control-plane.ready', { apiUrl, pid: process.pid, prometheusConfig: join(promDir, 'prometheus.yml') });
     if (demoRegions !== undefined) await seedDemo(env, dataDir, demoRegions, replicas, logger);
   } catch (e) {
     logger.log('error', 'control-plane.failed', { error: messageOf(e) });

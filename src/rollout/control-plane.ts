@@ -255,6 +255,11 @@ export class ControlPlane implements ControlPlaneService {
     return Promise.all(models.map((m) => modelStatus({ ...this.o, trafficShares, health: (mm, r) => this.health.health(mm, r) }, m)));
   }
 
+  /** Routers watching the routing table now (their URL serves /metrics, /stats and /samples). */
+  watchingRouters(): { url: string; edge: string }[] {
+    return [...this.routers.entries()].map(([url, r]) => ({ url, edge: r.edge }));
+  }
+
   registerRouter(r: { url: string; edge: string }): () => void {
     this.routers.set(r.url, { edge: r.edge });
     return () => this.routers.delete(r.url);

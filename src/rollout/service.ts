@@ -84,6 +84,8 @@ export interface ControlPlaneService {
   routingTable(): RoutingTable;
   /** Every new routing table as it is published; returns an unsubscribe function. */
   subscribeRoutingTable(fn: (t: RoutingTable) => void): () => void;
+  /** Routers watching the routing table now, with their edge. */
+  watchingRouters(): { url: string; edge: string }[];
   /** A router announced itself while watching the table (its URL serves GET /stats); returns the unregister function. */
   registerRouter(r: { url: string; edge: string }): () => void;
   trafficPolicy(model: string): Promise<RoutingPolicySpec>;

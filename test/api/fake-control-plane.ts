@@ -119,6 +119,10 @@ export class FakeControlPlane implements ControlPlaneService {
     return Promise.resolve({ model, bucketSeconds, lines: [] });
   }
 
+  watchingRouters(): { url: string; edge: string }[] {
+    return [];
+  }
+
   prometheus(): Promise<string> {
     return Promise.resolve('# HELP meridian_fake_rollouts Rollouts in the fake.\n# TYPE meridian_fake_rollouts gauge\nmeridian_fake_rollouts ' + String(this.rollouts.length) + '\n');
   }
