@@ -1,7 +1,11 @@
 // Strategy specs as users write them — API JSON, `meridian deploy` flags, `meridian apply -f` YAML —
 // come out checked and with defaults, and every mistake is refused naming the field.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { runCli } from '../helpers/processes.js';
 import { parseRolloutManifest } from '../../src/config/rollout-manifest.js';
 import { DEFAULT_CANARY_STEPS, durationSeconds, parseCanaryStepsFlag, parseStrategy } from '../../src/config/strategy-spec.js';
 import { isMeridianError } from '../../src/core/errors.js';
@@ -91,10 +95,6 @@ strategy:
 
 describe('meridian apply (the command)', () => {
   it('exits 2 on a bad manifest before contacting anything, naming the field', async () => {
-    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { runCli } = await import('../helpers/processes.js');
     const dir = mkdtempSync(join(tmpdir(), 'meridian-apply-'));
     try {
       const file = join(dir, 'rollout.yaml');
