@@ -196,6 +196,12 @@ describe('dashboard in Chromium, against a real local environment', { timeout: 2
     assert.ok(seen.some((k) => k === `rollout ${rollout.id} running` || k === `rollout ${rollout.id} pending`), `the rollout was shown while it ran: ${seen.join(', ')}`);
     assert.ok(seen.some((k) => /^\S+ (pending|replicating|provisioning|verifying)$/.test(k)), `a region was shown before it was verified: ${seen.join(', ')}`);
     assert.equal(await page.evaluate('window.__sameDocument'), true, 'no reload: it all came live');
+    // `meridian status` and the map agree: both read the same API.
+    const status = await cli('status', 'iris', '--output', 'json');
+    assert.equal(status.code, 0, status.stderr);
+    for (const r of (JSON.parse(status.stdout) as { regions: { region: string; health: string }[] }).regions) {
+      await page.waitForSelector(`#map g.region[data-region="${r.region}"][data-health="${r.health}"]`, { timeout: 10_000 });
+    }
     await screenshot(page, '02-deploy-live');
   });
 
