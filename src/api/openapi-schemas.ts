@@ -184,6 +184,7 @@ export const schemas: Record<string, Schema> = {
     replicasDesired: int(undefined, 0),
     health: oneOf('healthy', 'degraded', 'down', 'unknown'),
     trafficShare: { type: 'number', minimum: 0, maximum: 1 },
+    candidate: nullable({ type: 'object', description: 'a release strategy\'s candidate here', properties: { version: str(), weight: { type: 'number', minimum: 0, maximum: 1 }, mirrorPercent: num, stickyHeader: str() } }),
   }),
   ModelStatus: record<ModelStatus>({ model: NAME, currentVersion: nullable(str()), previousVersion: nullable(str()), regions: list(ref('RegionStatus')), activeRollout: nullable(int()) }),
   EventRecord: record<EventRecord>({

@@ -1,7 +1,7 @@
 // Domain records of the control plane: models, rollouts, regions, events, tokens. The API
 // contract (src/api/contract.ts) re-exports them for the CLI and the dashboard.
 
-import type { StrategyProgress, StrategySpec } from './strategy.js';
+import type { CandidateTraffic, StrategyProgress, StrategySpec } from './strategy.js';
 
 export type Role = 'viewer' | 'deployer' | 'admin';
 
@@ -155,6 +155,8 @@ export interface RegionStatus {
   health: RegionHealth;
   /** Share of this model's traffic routed to the region, 0..1. */
   trafficShare: number;
+  /** While a release strategy runs here: the candidate beside `version`, its share and mirror. */
+  candidate: CandidateTraffic | null;
 }
 
 export interface ModelStatus {

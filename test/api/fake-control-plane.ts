@@ -148,7 +148,7 @@ export class FakeControlPlane implements ControlPlaneService {
           model: m,
           currentVersion: done[done.length - 1]?.toVersion ?? null,
           previousVersion: done[done.length - 1]?.fromVersion ?? null,
-          regions: where.map(([region, version]) => ({ region, version, phase: 'serving', replicasReady: 2, replicasDesired: 2, health: 'healthy' as const, trafficShare: 1 / where.length })),
+          regions: where.map(([region, version]) => ({ region, version, phase: 'serving', replicasReady: 2, replicasDesired: 2, health: 'healthy' as const, trafficShare: 1 / where.length, candidate: null })),
           activeRollout: active?.id ?? null,
         };
       }),

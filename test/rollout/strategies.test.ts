@@ -127,6 +127,14 @@ for (const [name, strategy] of Object.entries(STRATEGIES)) {
         const still = await env.controlPlane.getRollout(r.id);
         assert.equal(still.status, 'paused');
         assert.equal(still.progress!.step, at, 'no step advanced while paused');
+        // `meridian status` shows the candidate beside the stable version in every region.
+        const status = (await env.controlPlane.status('iris'))[0]!;
+        assert.equal(status.activeRollout, r.id);
+        for (const x of status.regions) {
+          assert.equal(x.version, 'v1');
+          assert.equal(x.candidate?.version, 'v2');
+          assert.match(x.phase, /(canary|shadow) [\d.]+% → v2/);
+        }
         await env.controlPlane.rolloutCommand(r.id, 'resume', ADMIN);
         env.clock.release();
         const done = await settle(env, r);
