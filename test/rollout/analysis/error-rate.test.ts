@@ -24,10 +24,22 @@ describe('error-rate judge', () => {
     assert.match(v.reason, /0\.5% \(1\/200\)/);
   });
 
-  it('is inconclusive under the minimum sample count, whatever it has seen', () => {
-    const v = judgeErrorRate(samples(12, () => ({ status: 500 })), samples(200), defaults);
+  it('is inconclusive under the minimum sample count while the failures seen prove nothing', () => {
+    const v = judgeErrorRate(samples(12, (i) => ({ status: i < 4 ? 500 : 200 })), samples(200), defaults);
     assert.equal(v.result, 'inconclusive');
-    assert.match(v.reason, /only 12 candidate requests \(12 failed\); need 50/);
+    assert.match(v.reason, /only 12 candidate requests \(4 failed\); need 50/);
+    assert.equal(judgeErrorRate(samples(10), samples(200), defaults).result, 'inconclusive', 'no failures: no early pass either');
+  });
+
+  it('fails early, on few requests, when the failures already prove the rate too high (a hung candidate the router ejected)', () => {
+    // The bench's canary of iris-bad-hang: 26 requests reached it before ejection, 8 timed out.
+    const v = judgeErrorRate(samples(26, (i) => ({ status: i < 8 ? 504 : 200 })), samples(5000), defaults);
+    assert.equal(v.result, 'fail', v.reason);
+    assert.match(v.reason, /30\.8% \(8\/26\).*99% lower bound/);
+    assert.ok((v.measured.candidateErrorRateLower99 ?? 0) > 0.1);
+    // Five failures in 45 requests (11%) are enough too; two in 40 are not.
+    assert.equal(judgeErrorRate(samples(45, (i) => ({ status: i < 5 ? 500 : 200 })), samples(200), defaults).result, 'fail');
+    assert.equal(judgeErrorRate(samples(40, (i) => ({ status: i < 2 ? 500 : 200 })), samples(200), defaults).result, 'inconclusive');
   });
 
   it('fails a candidate that errs more than the baseline by the allowed increase', () => {
