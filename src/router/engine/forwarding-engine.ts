@@ -152,7 +152,7 @@ export class ForwardingEngine {
       monotonicMs: () => clock.monotonicMs(),
       endpointUsable: (t, region) => this.endpointUsable(t, region.mirror?.keys ?? []) && !this.suspects.isSuspect(t.key),
       outstanding: (k) => this.load.get(k),
-      timeoutMs: (t) => this.perTryMs(t, 'infer', s.deadlineMs),
+      timeoutMs: () => s.mirrorTimeoutMs,
       metrics: this.metrics,
       labels: this.labels,
       onOutcome: (t, outcome, ms, id) => {

@@ -59,6 +59,8 @@ export interface EngineSettings {
   shedLagMs: number;
   /** Mirror copies in flight at once; beyond it a copy is skipped. */
   mirrorMaxInFlight: number;
+  /** How long a mirror copy may take (ms): fixed, not the stable version's adaptive per-try timeout. */
+  mirrorTimeoutMs: number;
   /** Upstream response bodies larger than this are refused. */
   maxResponseBytes: number;
 }
@@ -149,6 +151,10 @@ export const ENGINE_DEFAULTS: Readonly<EngineSettings> = Object.freeze({
   shedLagMs: 250,
   // A copy must never cost the primary path: bound the memory and sockets held by mirrors.
   mirrorMaxInFlight: 64,
+  // A copy's answer reaches no user, so nothing is gained by cutting it off early — and a slower
+  // candidate must be measured as slow, not cut off at the stable version's per-try timeout and
+  // counted as failing. Bounded so a hung candidate cannot hold the in-flight slots for long.
+  mirrorTimeoutMs: 2000,
   // 4 × the model server's 16 MiB request cap: outputs may be larger than inputs, but never unbounded.
   maxResponseBytes: 64 * 1024 * 1024,
 });
