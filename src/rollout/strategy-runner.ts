@@ -109,8 +109,9 @@ export async function strategyStep(ctx: StepContext, r: RolloutRecord, wave: num
 
 function judgeRegions(ctx: StepContext, r: RolloutRecord, regions: RolloutRegionRecord[], step: Exclude<PlanStep, { kind: 'await-promote' }>, startedMs: number, mode: 'early' | 'final'): (StepJudgement & { region: string; from: number; to: number })[] {
   const now = ctx.d.clock.now();
-  // Blue/green after the switch: green since the switch against blue over an equally long window
-  // just before it (the same length as the switch's bake, so both sides see comparable traffic).
+  // Blue/green after the switch: green since the switch against blue just before it (as long a
+  // window as the switch's bake, so both sides see comparable traffic) — the step before the switch
+  // (shadow, or measuring blue) had every request recorded.
   const baselineFrom = step.kind === 'switch' ? startedMs - (step.bakeMs > 0 ? step.bakeMs : SWITCH_BASELINE_MS) : startedMs;
   const samples = ctx.d.analysis.samples(r.model, Math.min(baselineFrom, startedMs), now);
   return regions.map((x) => {

@@ -17,6 +17,8 @@ const STRATEGIES: Record<string, StrategySpec> = {
   canary: { type: 'canary', steps: [{ weight: 5, bakeSeconds: 30 }, { weight: 50, bakeSeconds: 30 }, { weight: 100, bakeSeconds: 0 }] },
   'blue-green': { type: 'blue-green', shadowPercent: 20, shadowSeconds: 30, rollbackWindowSeconds: 30 },
   shadow: { type: 'shadow', percent: 50, durationSeconds: 30, autoPromote: true },
+  // The CLI's default blue/green: blue measured, then the switch, judged against blue.
+  'blue-green without shadow': { type: 'blue-green', shadowPercent: 0, shadowSeconds: 0, rollbackWindowSeconds: 30 },
 };
 
 const ERRORS: Behaviour = { ...GOOD, errorRate: 0.2 };
@@ -91,6 +93,7 @@ for (const [name, strategy] of Object.entries(STRATEGIES)) {
           const served = env.synthetic.served(t0, env.clock.now());
           const share = (served.v2 ?? 0) / ((served.v1 ?? 0) + (served.v2 ?? 0));
           if (name === 'canary') assert.ok(share <= 0.05 + 0.01, `candidate served ${share}`);
+          else if (name === 'blue-green without shadow') assert.ok(share > 0, 'blue/green without a shadow exposes users to green until the verdict');
           else assert.equal(served.v2 ?? 0, 0, 'a shadow candidate never answers users');
         });
       });
@@ -133,7 +136,7 @@ for (const [name, strategy] of Object.entries(STRATEGIES)) {
         for (const x of status.regions) {
           assert.equal(x.version, 'v1');
           assert.equal(x.candidate?.version, 'v2');
-          assert.match(x.phase, /(canary|shadow) [\d.]+% → v2/);
+          assert.match(x.phase, /(canary|shadow) [\d.]+% → v2|v2 ready, no traffic yet/);
         }
         await env.controlPlane.rolloutCommand(r.id, 'resume', ADMIN);
         env.clock.release();

@@ -28,7 +28,7 @@ export function stepLabel(step: PlanStep | undefined, s: StrategySpec): string {
   if (step === undefined) return 'promotion';
   switch (step.kind) {
     case 'split':
-      return `canary ${round(step.weight * 100)}%`;
+      return step.weight === 0 ? 'blue/green: measuring blue before the switch' : `canary ${round(step.weight * 100)}%`;
     case 'mirror':
       return `${s.type === 'blue-green' ? 'blue/green pre-promotion shadow' : 'shadow'} ${step.percent}%`;
     case 'switch':

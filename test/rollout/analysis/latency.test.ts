@@ -23,6 +23,18 @@ describe('latency-p99 judge', () => {
     assert.equal(v.samples.candidate, 100);
   });
 
+  it('when the stable version is over budget too, judges the candidate against it instead (a slow machine is not a bad model)', () => {
+    // The bench's shadow of a good retrain on a saturated machine: stable p99 421 → here 600, candidate 650.
+    const slow = (p99: number, seed: number) => withLatencies([...latencies(98, 200, 20, seed), p99, p99]);
+    const ok = judgeLatencyP99(slow(650, 1), slow(600, 2), defaults);
+    assert.equal(ok.result, 'pass', ok.reason);
+    assert.match(ok.reason, /so is the baseline's 600 ms/);
+    const worse = judgeLatencyP99(slow(900, 1), slow(600, 2), defaults);
+    assert.equal(worse.result, 'fail', '50% above an over-budget baseline still fails');
+    const alone = judgeLatencyP99(slow(650, 1), withLatencies(latencies(100, 20, 5, 2)), defaults);
+    assert.equal(alone.result, 'fail', 'over budget while the baseline is fine');
+  });
+
   it('is inconclusive under 100 successful requests', () => {
     const v = judgeLatencyP99(withLatencies(latencies(99, 20, 5, 1)), [], defaults);
     assert.equal(v.result, 'inconclusive');
