@@ -1,6 +1,8 @@
 // bench:serving — the example MLP served over HTTP (OIP v2 REST) at several closed-loop
 // concurrencies, against the in-process onnxruntime ceiling at the same batch size. Two phases:
-//  1. one row per JSON request, dynamic batching on vs off, plus bare HTTP;
+//  1. one row per JSON request, dynamic batching on vs off, plus bare HTTP; at the top concurrency
+//     also one-row binary tensor data requests on vs off, and both encodings on vs off with wrk
+//     (C) as the load generator instead of this process's Node client (when wrk is installed);
 //  2. multi-row requests with batching on: R rows per request as binary tensor data (Triton's
 //     binary_tensor_data extension, binary logits back) for R = the mean batch phase 1 formed at
 //     the top concurrency and R = the max batch size, and the same max-batch rows as JSON.
@@ -12,15 +14,17 @@
 // Env: BENCH_SECONDS (measured window per run, default 5), BENCH_WARMUP_SECONDS (discarded, default
 // 2), BENCH_CONCURRENCY (phase 1, default "1,16,64"), BENCH_BINARY_CONCURRENCY (phase 2, default
 // "16,64"), BENCH_ROUNDS (runs per cell; median and best are reported, default 3), BENCH_SWEEP=1
-// (also the investigation runs of sweepPlan).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// (also the investigation runs of sweepPlan), BENCH_WRK=0 (no wrk cells; default: when wrk is on
+// PATH), BENCH_TAG (results go to serving-<date>-<tag>.json).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelSignature } from '../src/serving/signature.js';
 import { measureCeiling, measureCeilings, type CeilingPlan, type CeilingSummary } from './lib/ceiling.js';
 import { runCells, type Cell } from './lib/cells.js';
-import type { HttpRun } from './lib/http-run.js';
+import { snapshotDist } from './lib/dist-snapshot.js';
+import { removeWrkFiles, type HttpRun } from './lib/http-run.js';
 import type { RequestBody } from './lib/load.js';
 import { measureMainThreadCost } from './lib/main-thread-cost.js';
 import { ceilingTable, codecTable, comparisonTable, httpTable, sweepTable, type CeilingComparison, type CeilingPair } from './lib/report.js';
@@ -28,7 +32,6 @@ import { killAllStarted } from './lib/serve-process.js';
 import { median, round } from './lib/stats.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = resolve(ROOT, 'dist/src/bin/meridian.js');
 const MODEL = resolve(ROOT, 'models/mlp.onnx');
 const INFER_PATH = '/v2/models/mlp/infer';
 const FEATURES = 256;
@@ -83,6 +86,10 @@ function envConcurrency(name: string, fallback: string): number[] {
   return concurrency;
 }
 
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, command)));
+}
+
 function readConfig() {
   return {
     measureMs: envNumber('BENCH_SECONDS', 5, 0.1) * 1000,
@@ -91,6 +98,7 @@ function readConfig() {
     binaryConcurrency: envConcurrency('BENCH_BINARY_CONCURRENCY', '16,64'),
     rounds: Math.round(envNumber('BENCH_ROUNDS', 3, 1)),
     sweep: process.env.BENCH_SWEEP === '1',
+    wrk: process.env.BENCH_WRK === undefined ? onPath('wrk') : process.env.BENCH_WRK === '1',
     workers: WORKERS,
     requestRows: 1,
   };
@@ -121,7 +129,7 @@ function machine() {
 }
 
 function progress(r: HttpRun): void {
-  const what = `c=${r.concurrency} ${r.label} ${r.flags.join(' ')}${r.rowsPerRequest > 1 || r.binary ? ` (${r.rowsPerRequest} rows/request${r.binary ? ', binary' : ''})` : ''}`;
+  const what = `c=${r.concurrency} ${r.label} ${r.flags.join(' ')}${r.rowsPerRequest > 1 || r.binary ? ` (${r.rowsPerRequest} rows/request${r.binary ? ', binary' : ''})` : ''}${r.client === 'wrk' ? ' [wrk]' : ''}`;
   console.log(`  ${what.padEnd(80)} ${round(r.rowsPerSec, 4)} rows/s  p50 ${round(r.latency.p50Ms)} ms  p99 ${round(r.latency.p99Ms)} ms  batch ${round(r.server.meanBatchSize)}  other jobs ${r.cpu?.otherPct ?? '?'}% CPU  errors ${r.failed}`);
 }
 
@@ -159,24 +167,45 @@ async function main(): Promise<void> {
   const date = new Date().toISOString();
   const info = machine();
   console.log(`bench:serving  ${info.cpuModel} × ${info.logicalCpus}, node ${info.node}; ${cfg.warmupMs / 1000} s warm-up + ${cfg.measureMs / 1000} s measured per run, ${cfg.rounds} round(s)`);
-  const cellOptions = { serve: { cliPath: CLI, modelPath: MODEL, name: 'mlp' }, path: INFER_PATH, bodies: bodiesFor, warmupMs: cfg.warmupMs, measureMs: cfg.measureMs, rounds: cfg.rounds, onRun: progress };
+  // Servers start from a private copy of dist/: other sessions rebuild it while this runs.
+  const dist = snapshotDist(ROOT);
+  process.once('exit', () => {
+    dist.remove();
+    removeWrkFiles();
+  });
+  const cellOptions = { serve: { cliPath: dist.cliPath, modelPath: MODEL, name: 'mlp' }, path: INFER_PATH, bodies: bodiesFor, warmupMs: cfg.warmupMs, measureMs: cfg.measureMs, rounds: cfg.rounds, onRun: progress };
   const top = Math.max(...cfg.concurrency);
 
   // Phase 1. One-row JSON requests, batching on vs off, side by side; plus bare HTTP (GET, no body,
   // no JSON, no inference) on the same stack: what the main thread and this client manage when
-  // serving costs nothing.
+  // serving costs nothing. At the top concurrency, goal (a) also with one-row binary requests, and
+  // with wrk generating the load: the Node client takes CPU the server would otherwise get.
+  const variants: { suffix: string; binary: boolean; client: 'node' | 'wrk' }[] = [
+    { suffix: ', binary', binary: true, client: 'node' },
+    ...(cfg.wrk
+      ? [
+          { suffix: ', wrk', binary: false, client: 'wrk' as const },
+          { suffix: ', binary, wrk', binary: true, client: 'wrk' as const },
+        ]
+      : []),
+  ];
   const cells: Cell[] = [
     ...cfg.concurrency.flatMap((concurrency) => [
       { label: 'batching', flags: BATCHING_ON, concurrency },
       { label: 'no-batching', flags: BATCHING_OFF, concurrency },
+    ]),
+    ...variants.flatMap((v) => [
+      { label: `batching${v.suffix}`, flags: BATCHING_ON, concurrency: top, binary: v.binary, client: v.client },
+      { label: `no-batching${v.suffix}`, flags: BATCHING_OFF, concurrency: top, binary: v.binary, client: v.client },
     ]),
     { label: 'http-noop', flags: BATCHING_ON, concurrency: top, get: { path: '/v2/health/live' } },
   ];
   const main = await runCells(cells, cellOptions);
   const http = main.summaries.filter((r) => r.label !== 'http-noop');
   const noop = main.summaries.find((r) => r.label === 'http-noop')!;
-  const batchedTop = http.find((r) => r.concurrency === top && r.label === 'batching')!;
-  const unbatchedTop = http.find((r) => r.concurrency === top && r.label === 'no-batching')!;
+  const atTop = (label: string) => http.find((r) => r.concurrency === top && r.label === label)!;
+  const batchedTop = atTop('batching');
+  const unbatchedTop = atTop('no-batching');
   const formedBatch = Math.max(1, Math.round(batchedTop.server.meanBatchSize));
 
   // Phase 2. Multi-row requests, batching on: binary tensor data with R = the batch phase 1 formed
@@ -221,7 +250,7 @@ async function main(): Promise<void> {
   );
   const ceilingAt = (batch: number): CeilingSummary => ceilings.summaries.find((c) => c.batch === batch && c.sessions === WORKERS && c.intraOpThreads === 1)!;
   const mainThreadCost = measureMainThreadCost(bodiesFor, [...new Set([1, ...binaryRows])], SIGNATURE, 1000);
-  console.log(`  main thread JSON per request: parse+validate ${round(mainThreadCost.parseRequestUs)} µs, reply ${round(mainThreadCost.renderReplyUs)} µs (${mainThreadCost.requestBytes}-byte body)`);
+  console.log(`  decode/encode per one-row JSON request (in the inference workers): parse+validate ${round(mainThreadCost.parseRequestUs)} µs, reply ${round(mainThreadCost.renderReplyUs)} µs (${mainThreadCost.requestBytes}-byte body)`);
 
   const sweep = cfg.sweep ? await runCells(sweepPlan(top), cellOptions) : undefined;
 
@@ -255,6 +284,8 @@ async function main(): Promise<void> {
   });
   const goals = {
     a: goal(`batching ≥ 2× unbatched rows/s at concurrency ${top}`, batchedTop, unbatchedTop, 2),
+    /** Goal (a) with the other encodings and load generators of phase 1 (one row per request each). */
+    aVariants: variants.map((v) => ({ variant: v.suffix.slice(2), ...goal(`batching ≥ 2× unbatched rows/s at concurrency ${top} (one row per request${v.suffix})`, atTop(`batching${v.suffix}`), atTop(`no-batching${v.suffix}`), 2) })),
     /** Judged per binary cell on best ÷ pooled best and on the median of quiet pairs; the headline is the cell with the highest best ÷ best. */
     b: {
       goal: `${bText}: binary tensor data requests of R rows (R = ${binaryRows.join(', ')}), binary logits back`,
@@ -281,6 +312,8 @@ async function main(): Promise<void> {
     `Client (this process, one thread) and server (main thread + ${WORKERS} inference workers) share ${info.logicalCpus} logical CPUs; the in-process ceiling runs alone.`,
     'CPU % is of one core over the measured window (200 % = both cores of a 2-core machine); "other jobs" is the machine\'s busy time minus server and client: the noise a run suffered.',
     'Mean batch size, compute and queue times come from the server /metrics, differenced over the measured window.',
+    'The load generator is this process (Node HTTP client, one thread) unless a cell says wrk: then wrk (C, one thread, same closed loop over the same bodies) runs as a child process, its CPU counted as client CPU.',
+    'From run D (2026-11-23) on, the server main thread only reads request bytes and writes reply bytes: decoding, validation and encoding run in the inference workers, so mainThreadCost (its name kept for comparison with earlier files) now times work the workers do.',
     `Each cell ran ${cfg.rounds} time(s) in rotating order; tables show the median-throughput run and the best run (other jobs only slow runs down, so best-of-N is the least-disturbed estimate). allHttpRuns has every run.`,
     `Phase 2 (multiRow) ran after phase 1 with its own server. After each of its HTTP runs the 2 × 1 ceiling ran at the mean batch that run formed, rounded (multiRowPairs). Goal (b) per cell: best HTTP run ÷ best ceiling run at that batch (pooled over all pairs), and the median ratio of quiet pairs (other jobs ≤ ${QUIET_OTHER_CPU_PCT} % of a core during both runs; all pairs when none was quiet). The median over all pairs is reported but not judged: a pair's two runs can still meet different loads. Phase-1 ceilings ran after both phases.`,
   ];
@@ -304,12 +337,16 @@ async function main(): Promise<void> {
   };
   const dir = resolve(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
-  const file = resolve(dir, `serving-${date.slice(0, 10)}.json`);
+  // BENCH_TAG keeps an earlier run of the same day: serving-<date>-<tag>.json.
+  const tag = process.env.BENCH_TAG ?? '';
+  if (!/^[a-z0-9-]*$/.test(tag)) throw new Error(`BENCH_TAG: "${tag}" may hold only a-z, 0-9 and "-", e.g. BENCH_TAG=after-worker-decode`);
+  const file = resolve(dir, `serving-${date.slice(0, 10)}${tag === '' ? '' : `-${tag}`}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 
   console.log(`\n${httpTable([...http, noop])}\n\n${comparisonTable(comparisons)}\n\n${ceilingTable(ceilings.summaries)}\n\n${codecTable(mainThreadCost.codecs)}`);
   if (sweep) console.log(`\n${sweepTable(sweep.summaries)}`);
   console.log(`(a) ${goals.a.goal}: ratio ${goals.a.ratioMedian} (medians), ${goals.a.ratioBest} (best runs) → ${goals.a.verdict}`);
+  for (const v of goals.aVariants) console.log(`(a, ${v.variant}) ratio ${v.ratioMedian} (medians), ${v.ratioBest} (best runs) → ${v.verdict}`);
   for (const c of goals.b.cells) {
     console.log(`(b) c=${c.concurrency}, ${c.rowsPerRequest} binary rows/request, batch ${c.batches.join('/')}: best ÷ best ${c.ratioBest}, quiet pairs ${c.ratioQuiet ?? '–'} (${c.quietPairs}), all pairs ${c.ratioMedian} → ${c.verdict}`);
   }

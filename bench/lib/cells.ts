@@ -3,7 +3,7 @@
 // each round, so slow spells of the machine spread over all cells instead of hitting one. Each
 // cell reports its median-throughput round, and its best round: other jobs can only slow a run
 // down, so the best of N is the least-disturbed estimate of capacity.
-import { runHttp, type HttpRun } from './http-run.js';
+import { runHttp, type HttpRun, type LoadClient } from './http-run.js';
 import type { RequestBody } from './load.js';
 import { startServer, type ServeOptions, type ServerProcess } from './serve-process.js';
 
@@ -17,6 +17,8 @@ export interface Cell {
   rowsPerRequest?: number;
   /** Binary tensor data in and out instead of JSON (default false). */
   binary?: boolean;
+  /** The load generator (default 'node', see http-run.ts). */
+  client?: LoadClient;
 }
 
 export interface CellOptions {
@@ -58,7 +60,7 @@ export async function runCells(cells: readonly Cell[], o: CellOptions): Promise<
         const rowsPerRequest = c.rowsPerRequest ?? 1;
         const binary = c.binary ?? false;
         const request = c.get ? { method: 'GET' as const, path: c.get.path, bodies: [] } : { path: o.path, bodies: o.bodies(rowsPerRequest, binary), rowsPerRequest, binary };
-        const r = await runHttp({ label: c.label, server, ...request, concurrency: c.concurrency, warmupMs: o.warmupMs, measureMs: o.measureMs });
+        const r = await runHttp({ label: c.label, server, ...request, concurrency: c.concurrency, warmupMs: o.warmupMs, measureMs: o.measureMs, client: c.client ?? 'node' });
         all[i]!.push(r);
         o.onRun?.(r);
         await o.afterRun?.(r, c, round);

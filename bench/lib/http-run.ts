@@ -1,10 +1,18 @@
 // One measured HTTP run against a running model server: closed-loop load, plus what the server
 // itself says happened in the same window (its /metrics) and where the machine's CPU time went
 // (/proc): the server's main thread, the whole server, this load generator, and everyone else.
+// The load comes from this process (load.ts, Node's HTTP client) or from wrk (wrk-load.ts).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runClosedLoop, type RequestBody, type SampleReply } from './load.js';
 import { scrape, windowMetrics, type MetricTotals, type WindowMetrics } from './server-metrics.js';
 import { machineBusyMs, processCpu, type ProcessCpu, type ServerProcess } from './serve-process.js';
 import { round, summarize, type LatencySummary } from './stats.js';
+import { childrenCpuMs, prepareBodies, runWrk } from './wrk-load.js';
+
+/** Who generates the load: Node's HTTP client in this process, or wrk (C) in a child process. */
+export type LoadClient = 'node' | 'wrk';
 
 /** Where CPU went during the window. Percentages are of one core (200 % = two cores busy). */
 export interface CpuSplit {
@@ -15,6 +23,7 @@ export interface CpuSplit {
   mainThreadWaitPct: number;
   /** Main-thread CPU per request, µs: the per-request cost of the server's serial part. */
   mainThreadUsPerRequest: number;
+  /** The load generator: this process, plus wrk when it generates the load. */
   clientPct: number;
   clientUsPerRequest: number;
   /** Everything else on the machine (other users' jobs): the noise this run suffered. */
@@ -29,6 +38,7 @@ export interface HttpRun {
   rowsPerRequest: number;
   /** Tensors sent and received as binary tensor data (Inference-Header-Content-Length), not JSON. */
   binary: boolean;
+  client: LoadClient;
   rowsPerSec: number;
   latency: LatencySummary;
   failed: number;
@@ -52,6 +62,8 @@ export interface HttpRunOptions {
   concurrency: number;
   warmupMs: number;
   measureMs: number;
+  /** Default 'node'. wrk sends POSTs only. */
+  client?: LoadClient;
 }
 
 interface Snapshot {
@@ -61,8 +73,11 @@ interface Snapshot {
   machineMs?: number;
 }
 
-async function snapshot(server: ServerProcess): Promise<Snapshot> {
-  const cpu = { server: processCpu(server.pid), client: processCpu(process.pid), machineMs: machineBusyMs() };
+async function snapshot(server: ServerProcess, withChildren = false): Promise<Snapshot> {
+  const own = processCpu(process.pid);
+  // wrk's CPU shows in this process's children times once it has exited (and been waited for).
+  const client = own !== undefined && withChildren ? { ...own, totalMs: own.totalMs + childrenCpuMs() } : own;
+  const cpu = { server: processCpu(server.pid), client, machineMs: machineBusyMs() };
   return { ...cpu, metrics: await scrape(server.port) };
 }
 
@@ -85,6 +100,7 @@ function cpuSplit(a: Snapshot, b: Snapshot, windowMs: number, requests: number):
 }
 
 export async function runHttp(o: HttpRunOptions): Promise<HttpRun> {
+  if (o.client === 'wrk') return runHttpWrk(o);
   let start: Snapshot = { metrics: new Map() };
   let end: Snapshot = { metrics: new Map() };
   const load = await runClosedLoop({
@@ -111,8 +127,52 @@ export async function runHttp(o: HttpRunOptions): Promise<HttpRun> {
     concurrency: o.concurrency,
     rowsPerRequest: rows,
     binary: o.binary ?? false,
+    client: 'node',
     rowsPerSec: (load.completed * rows) / (load.windowMs / 1000),
     latency: summarize(load.latenciesMs),
+    failed: load.failed,
+    ...(load.firstError !== undefined ? { firstError: load.firstError } : {}),
+    server: windowMetrics(start.metrics, end.metrics),
+    ...(cpu ? { cpu } : {}),
+  };
+}
+
+/** wrk's files for each body set, written once. */
+const wrkDirs = new Map<readonly RequestBody[], string>();
+
+/** Removes the files wrk runs read their bodies from. */
+export function removeWrkFiles(): void {
+  for (const dir of wrkDirs.values()) rmSync(dir, { recursive: true, force: true });
+  wrkDirs.clear();
+}
+
+/** The same run with wrk as the load generator: a warm-up run, then the measured one between two snapshots. */
+async function runHttpWrk(o: HttpRunOptions): Promise<HttpRun> {
+  if (o.method === 'GET') throw new Error('wrk runs here send inference POSTs only');
+  let dir = wrkDirs.get(o.bodies);
+  if (dir === undefined) {
+    dir = mkdtempSync(join(tmpdir(), 'meridian-bench-wrk-'));
+    prepareBodies(dir, o.bodies);
+    wrkDirs.set(o.bodies, dir);
+  }
+  const wrk = { port: o.server.port, path: o.path, dir, count: o.bodies.length, concurrency: o.concurrency };
+  if (o.warmupMs > 0) await runWrk({ ...wrk, seconds: o.warmupMs / 1000 });
+  const start = await snapshot(o.server, true);
+  const wallStart = performance.now();
+  const load = await runWrk({ ...wrk, seconds: o.measureMs / 1000 });
+  const wallMs = performance.now() - wallStart;
+  const end = await snapshot(o.server, true);
+  const rows = o.rowsPerRequest ?? 1;
+  const cpu = cpuSplit(start, end, wallMs, load.completed);
+  return {
+    label: o.label,
+    flags: o.server.flags,
+    concurrency: o.concurrency,
+    rowsPerRequest: rows,
+    binary: o.binary ?? false,
+    client: 'wrk',
+    rowsPerSec: (load.completed * rows) / (load.windowMs / 1000),
+    latency: load.latency,
     failed: load.failed,
     ...(load.firstError !== undefined ? { firstError: load.firstError } : {}),
     server: windowMetrics(start.metrics, end.metrics),

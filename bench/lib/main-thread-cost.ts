@@ -1,8 +1,8 @@
-// The model server's main thread does, per request, what its worker threads cannot: HTTP framing,
-// decoding the body into typed arrays (JSON.parse and validation, or for binary tensor data a small
-// JSON header plus views over the received bytes), and encoding the reply. This times the decoding
-// and encoding with the server's own functions, outside any server, to tell how much of a
-// request's main-thread budget they take.
+// Per request, the model server decodes the body into typed arrays (JSON.parse and validation, or
+// for binary tensor data a small JSON header plus views over the received bytes) and encodes the
+// reply. Until run D of 2026-11-23 its main thread did this; now the inference workers do (the main
+// thread only frames HTTP). This times the decoding and encoding with the server's own functions,
+// outside any server. The names (mainThreadCost…) are kept so results files stay comparable.
 import { bytesOf, toJsonValues } from '../../src/core/tensors.js';
 import { splitBody } from '../../src/serving/binary-data.js';
 import { parseInferRequest, parseJsonBody } from '../../src/serving/infer-request.js';
@@ -46,7 +46,7 @@ function timePerCall(fn: (i: number) => void, budgetMs: number): number {
   return ((now - start) * 1000) / calls;
 }
 
-/** A body laid out as the server's reader (binary-body.ts) leaves it: binary part 8-byte aligned. */
+/** A body laid out as the server hands it to a worker (raw-body.ts packBodies): binary part 8-byte aligned. */
 function asReceived(b: RequestBody): { body: Buffer; headerLength: number } {
   const headerLength = Number(b.headers['inference-header-content-length']);
   const pad = (8 - (headerLength % 8)) % 8;

@@ -1,9 +1,10 @@
 // Parses and validates an OIP inference request body against the model's signature
 // (OIP REST "Inference Request JSON Object"). Everything wrong becomes a BAD_REQUEST error that
 // names the input and what to send instead; nothing here can crash the server. Inputs may also come
-// as raw bytes behind the JSON (binary tensor data extension, see binary-data.ts).
+// as raw bytes behind the JSON (binary tensor data extension, see binary-data.ts). Runs in the
+// inference workers, off the main thread (inference-worker.ts).
 import { MeridianError } from '../core/errors.js';
-import { binaryFlag, takeBinaryTensor, type BinarySection } from './binary-data.js';
+import { binaryFlag, splitBody, takeBinaryTensor, type BinarySection } from './binary-data.js';
 import { allocate, fillFromJson, isDatatype, type Datatype, type TypedData } from './datatypes.js';
 import { elementCount, type ModelSignature } from './signature.js';
 
@@ -38,6 +39,16 @@ export function parseJsonBody(body: Buffer): unknown {
   } catch (e) {
     throw bad(`request body is not valid JSON (${e instanceof Error ? e.message : String(e)}); send an OIP inference request object`);
   }
+}
+
+/**
+ * A whole request body: all JSON, or (with `Inference-Header-Content-Length` = `headerLength`) a
+ * JSON header followed by binary tensor data.
+ */
+export function decodeBody(body: Buffer, headerLength: number | undefined, sig: ModelSignature): InferRequest {
+  if (headerLength === undefined) return parseInferRequest(parseJsonBody(body), sig);
+  const { json, binary } = splitBody(body, headerLength);
+  return parseInferRequest(parseJsonBody(json), sig, binary);
 }
 
 /**

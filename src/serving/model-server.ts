@@ -3,14 +3,13 @@
 // and warms up the model in every worker, and only then reports ready — as Triton does.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { messageOf } from '../core/errors.js';
+import { MeridianError, messageOf } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { allocate, ortTypeOf } from './datatypes.js';
 import { Batcher, type BatchingOptions } from './batcher.js';
 import { createOipHandler, type ServerPhase } from './oip-routes.js';
+import { rawBodyOf } from './raw-body.js';
 import { createServingMetrics, type ServingMetrics } from './serving-metrics.js';
 import { elementCount, type ModelSignature } from './signature.js';
-import type { WireTensor } from './worker-protocol.js';
 import { WorkerPool } from './worker-pool.js';
 
 export interface ModelServerOptions {
@@ -79,12 +78,13 @@ export class ModelServer {
     });
     opts.logger.log('info', 'server.listening', { port: ms.port, host: opts.host });
     try {
-      ms.pool = await WorkerPool.start({ modelPath: opts.modelPath, intraOpThreads: opts.intraOpThreads }, opts.workers);
+      const init = { modelPath: opts.modelPath, intraOpThreads: opts.intraOpThreads, model: { name: opts.name, version: opts.version }, maxBatchSize: opts.batching.maxBatchSize, batching: opts.batching.enabled };
+      ms.pool = await WorkerPool.start(init, opts.workers);
       await ms.warmUp(ms.pool);
-      ms.batcher = new Batcher(ms.pool, ms.pool.signature, opts.batching, (b) => {
+      ms.batcher = new Batcher(ms.pool, ms.pool.signature, opts.batching, (run) => {
         ms.metrics.executions.inc(labels);
-        ms.metrics.batchSize.observe(labels, b.rows);
-        ms.metrics.computeDuration.observe(labels, b.computeMs / 1000);
+        ms.metrics.batchSize.observe(labels, run.rows);
+        ms.metrics.computeDuration.observe(labels, run.computeMs / 1000);
       });
     } catch (e) {
       await ms.close();
@@ -107,19 +107,20 @@ export class ModelServer {
     return this.pool?.signature;
   }
 
-  /** One inference per worker with zero-filled inputs (variable dimensions set to 1), so the first real request does not pay for lazy initialisation. */
+  /**
+   * One inference request per worker, through the path real requests take (decode, run, encode),
+   * with zero-filled inputs (variable dimensions set to 1), so the first real request does not pay
+   * for lazy initialisation.
+   */
   private async warmUp(pool: WorkerPool): Promise<void> {
-    const make = (): Record<string, WireTensor> => {
-      const feeds: Record<string, WireTensor> = {};
-      for (const i of pool.signature.inputs) {
-        const dims = i.shape.map((d) => (d < 0 ? 1 : d));
-        const data = allocate(i.datatype, elementCount(dims));
-        feeds[i.name] = { type: ortTypeOf(i.datatype), dims, data };
-      }
-      return feeds;
-    };
-    const outputs = pool.signature.outputs.map((o) => o.name);
-    await Promise.all(Array.from({ length: pool.size }, () => pool.run(make(), outputs)));
+    const inputs = pool.signature.inputs.map((i) => {
+      const shape = i.shape.map((d) => (d < 0 ? 1 : d));
+      return { name: i.name, datatype: i.datatype, shape, data: new Array<boolean | number>(elementCount(shape)).fill(i.datatype === 'BOOL' ? false : 0) };
+    });
+    const body = Buffer.from(JSON.stringify({ id: 'warm-up', inputs }));
+    const results = await Promise.all(Array.from({ length: pool.size }, () => pool.infer([rawBodyOf(body)])));
+    const failed = results.flatMap((r) => r.failures)[0];
+    if (failed !== undefined) throw new MeridianError(failed.code, `warm-up inference failed: ${failed.message}`);
   }
 
   /**

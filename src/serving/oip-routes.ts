@@ -4,14 +4,12 @@ import { childSpan, formatTraceparent, parseTraceparent } from '../core/trace-co
 import type { Logger } from '../core/log.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MeridianError, httpStatusOf, messageOf } from '../core/errors.js';
-import { readBody, sendJson, sendText } from '../core/http.js';
+import { sendJson, sendText } from '../core/http.js';
 import { HOST_LITTLE_ENDIAN } from '../core/tensors.js';
 import { CONTENT_TYPE } from '../monitor/prometheus.js';
 import type { Batcher, InferOutcome } from './batcher.js';
-import { readAlignedBody } from './binary-body.js';
-import { BINARY_EXTENSION, HEADER_LENGTH_HEADER, inferenceHeaderLength, splitBody } from './binary-data.js';
-import { parseInferRequest, parseJsonBody, type InferRequest } from './infer-request.js';
-import { sendInferResponse } from './infer-response.js';
+import { BINARY_EXTENSION, HEADER_LENGTH_HEADER, inferenceHeaderLength } from './binary-data.js';
+import { readRawBody } from './raw-body.js';
 import type { ServingMetrics } from './serving-metrics.js';
 import type { ModelSignature } from './signature.js';
 
@@ -38,15 +36,26 @@ export function createOipHandler(ctx: ServingContext) {
   // Built once: the metrics registry finds their series without hashing labels per request.
   const labels = { model: ctx.model.name, version: ctx.model.version };
   const okLabels = { ...labels, status: '200' };
+  // This model's infer paths as clients spell them, found without the regex and percent-decoding.
+  const model = encodeURIComponent(ctx.model.name);
+  const inferPaths = new Set([`/v2/models/${model}/infer`, `/v2/models/${model}/versions/${encodeURIComponent(ctx.model.version)}/infer`]);
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
     let isInfer = false;
     // W3C trace context: continue the caller's trace (the router's) with a span of ours, echoed
     // in the response so the caller can match its log lines with ours.
     const trace = childSpan(parseTraceparent(req.headers.traceparent));
     res.setHeader('traceparent', formatTraceparent(trace));
     try {
+      if (inferPaths.has(path)) {
+        isInfer = true;
+        if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');
+        await infer(ctx, req, res, started, labels, okLabels);
+        return;
+      }
       if (path === '/v2/health/live') return get(req, () => sendJson(res, 200, { live: true }));
       if (path === '/v2/health/ready') {
         return get(req, () => {
@@ -97,18 +106,21 @@ export function createOipHandler(ctx: ServingContext) {
   };
 }
 
+/**
+ * Reads the body's bytes and hands them to the batcher; an inference worker decodes and validates
+ * them, runs them and encodes the reply, which is written here as it came. A request the worker
+ * refused comes back as a MeridianError, answered by the handler's one error path.
+ */
 async function infer(ctx: ServingContext, req: IncomingMessage, res: ServerResponse, started: number, labels: Record<string, string>, okLabels: Record<string, string>): Promise<void> {
   const phase = ctx.phase();
   if (phase === 'draining') throw new MeridianError('SHUTTING_DOWN', 'the server is shutting down; send the request to another replica');
-  const sig = ctx.signature();
   const batcher = ctx.batcher();
-  if (phase !== 'ready' || sig === undefined || batcher === undefined) throw notReady();
+  if (phase !== 'ready' || batcher === undefined) throw notReady();
   ctx.metrics.inFlight.inc(labels);
   try {
-    const request = await readInferRequest(req, ctx.maxBodyBytes, sig);
-    const outcome: InferOutcome = await batcher.submit(request);
-    const head = { model_name: ctx.model.name, model_version: ctx.model.version, ...(request.id !== undefined ? { id: request.id } : {}) };
-    sendInferResponse(res, head, outcome.outputs, request.binaryOutputs);
+    const headerLength = inferenceHeaderLength(req.headers[HEADER_LENGTH_HEADER]);
+    const outcome = await batcher.submit(await readRawBody(req, ctx.maxBodyBytes, headerLength));
+    writeReply(res, outcome);
     ctx.metrics.requests.inc(okLabels);
     ctx.metrics.requestDuration.observe(labels, (performance.now() - started) / 1000);
     ctx.metrics.queueDuration.observe(labels, outcome.queueMs / 1000);
@@ -117,15 +129,14 @@ async function infer(ctx: ServingContext, req: IncomingMessage, res: ServerRespo
   }
 }
 
-/**
- * The request body, parsed and validated: all JSON, or (with `Inference-Header-Content-Length`) a
- * JSON header followed by binary tensor data.
- */
-async function readInferRequest(req: IncomingMessage, maxBodyBytes: number, sig: ModelSignature): Promise<InferRequest> {
-  const headerLength = inferenceHeaderLength(req.headers[HEADER_LENGTH_HEADER]);
-  if (headerLength === undefined) return parseInferRequest(parseJsonBody(await readBody(req, maxBodyBytes)), sig);
-  const { json, binary } = splitBody(await readAlignedBody(req, maxBodyBytes, headerLength), headerLength);
-  return parseInferRequest(parseJsonBody(json), sig, binary);
+/** As Triton does: binary tensor data after the JSON makes the reply application/octet-stream with Inference-Header-Content-Length. */
+function writeReply(res: ServerResponse, o: InferOutcome): void {
+  if (o.headerLength === undefined) {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': o.bytes.byteLength });
+  } else {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': o.bytes.byteLength, 'inference-header-content-length': o.headerLength });
+  }
+  res.end(o.bytes);
 }
 
 function checkModel(ctx: ServingContext, name: string, version: string | undefined): void {

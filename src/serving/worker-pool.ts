@@ -1,21 +1,21 @@
 // A fixed set of inference worker threads, each with its own onnxruntime session. The batcher
-// hands a batch to an idle worker; a worker that dies fails only its own batch and is replaced.
+// hands a group of request bodies to an idle worker; a worker that dies fails only its own group
+// and is replaced.
 import { Worker } from 'node:worker_threads';
 import { MeridianError } from '../core/errors.js';
+import { packBodies, type RawBody } from './raw-body.js';
 import type { ModelSignature } from './signature.js';
-import type { RunMessage, WireTensor, WorkerInit, WorkerReply } from './worker-protocol.js';
+import type { InferMessage, InferReply, WorkerInit, WorkerReply } from './worker-protocol.js';
 
 const WORKER_URL = new URL('./inference-worker.js', import.meta.url);
 
-export interface RunResult {
-  outputs: Record<string, WireTensor>;
-  computeMs: number;
-}
+/** A group's replies, packed as the worker sent them (see InferReply). */
+export type GroupResult = Omit<InferReply, 'type' | 'id'>;
 
 interface Slot {
   worker: Worker;
   busy: boolean;
-  pending?: { id: number; resolve: (r: RunResult) => void; reject: (e: Error) => void };
+  pending?: { id: number; resolve: (r: GroupResult) => void; reject: (e: Error) => void };
 }
 
 function spawn(init: WorkerInit): Promise<{ worker: Worker; signature: ModelSignature }> {
@@ -69,23 +69,26 @@ export class WorkerPool {
     return this.slots.length;
   }
 
-  idleCount(): number {
-    return this.slots.filter((s) => !s.busy).length;
+  hasIdle(): boolean {
+    for (const s of this.slots) if (!s.busy) return true;
+    return false;
   }
 
-  /** Runs on an idle worker. Callers check idleCount() first; with none idle this rejects. */
-  run(feeds: Record<string, WireTensor>, outputNames: string[]): Promise<RunResult> {
+  /**
+   * Decodes, runs and encodes a group of request bodies on an idle worker. Callers check
+   * hasIdle() first; with none idle this rejects.
+   */
+  infer(bodies: readonly RawBody[]): Promise<GroupResult> {
     const slot = this.slots.find((s) => !s.busy);
     if (slot === undefined || this.closed) return Promise.reject(new MeridianError('INTERNAL', 'no idle inference worker'));
     slot.busy = true;
     const id = this.nextId++;
-    const msg: RunMessage = { type: 'run', id, feeds, outputNames };
-    return new Promise<RunResult>((resolve, reject) => {
+    const { buffer, parts } = packBodies(bodies);
+    const msg: InferMessage = { type: 'infer', id, bodies: buffer, parts };
+    return new Promise<GroupResult>((resolve, reject) => {
       slot.pending = { id, resolve, reject };
-      // Input buffers are transferred, not copied: each belongs to exactly one batch. Inputs of one
-      // binary tensor data request are views into the same body buffer, which may be listed once only.
-      const transfer = [...new Set(Object.values(feeds).map((t) => t.data.buffer as ArrayBuffer))];
-      slot.worker.postMessage(msg, transfer);
+      // The packed bodies are transferred, not copied: the buffer belongs to this group alone.
+      slot.worker.postMessage(msg, [buffer]);
     });
   }
 
@@ -95,8 +98,8 @@ export class WorkerPool {
       if (p === undefined || !('id' in m) || m.id !== p.id) return;
       slot.pending = undefined;
       slot.busy = false;
-      if (m.type === 'result') p.resolve({ outputs: m.outputs, computeMs: m.computeMs });
-      else if (m.type === 'run-failed') p.reject(new MeridianError('INTERNAL', `inference failed: ${m.message}`));
+      if (m.type === 'inferred') p.resolve(m);
+      else if (m.type === 'infer-failed') p.reject(new MeridianError('INTERNAL', `inference failed: ${m.message}`));
       this.onIdle();
     });
     slot.worker.once('exit', (code) => {

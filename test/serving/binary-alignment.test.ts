@@ -1,12 +1,14 @@
 // Decoding binary tensor data must not copy element by element: an aligned tensor is a typed-array
-// view over the received bytes, a misaligned one is copied once into an aligned buffer, and the body
-// reader places the bytes so that the first tensor is always aligned.
+// view over the received bytes, a misaligned one is copied once into an aligned buffer, and the
+// buffer that carries a group of bodies to an inference worker places every body so that its first
+// tensor is aligned.
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { typedArrayFromBytes } from '../../src/core/tensors.js';
-import { readAlignedBody } from '../../src/serving/binary-body.js';
+import { packBodies, rawBodyOf, readRawBody, rowsHint, type RawBody } from '../../src/serving/raw-body.js';
+import { NO_BINARY } from '../../src/serving/worker-protocol.js';
 
 /** A request stream delivering `chunks`, with or without a Content-Length header. */
 function fakeRequest(chunks: Buffer[], contentLength: boolean): IncomingMessage {
@@ -41,23 +43,38 @@ describe('binary tensor bytes without per-element copies', () => {
     assert.equal(t.buffer, src.buffer);
   });
 
-  for (const contentLength of [true, false]) {
+  it('packs a group of bodies, each with the byte after its JSON part on an 8-byte boundary of one buffer of its own', async () => {
+    const bodies: RawBody[] = [];
     for (const headerLength of [1, 8, 13, 150]) {
-      it(`the body reader puts byte ${headerLength} on an 8-byte boundary of a private buffer (${contentLength ? 'Content-Length' : 'chunked'})`, async () => {
-        const body = Buffer.from(Array.from({ length: headerLength + 40 }, (_, i) => i % 251));
-        // Chunk edges inside and after the JSON header, as a socket may deliver them.
-        const cuts = [0, ...new Set([5, headerLength + 3])].sort((x, y) => x - y);
-        const chunks = cuts.map((at, k) => body.subarray(at, cuts[k + 1] ?? body.length));
-        const got = await readAlignedBody(fakeRequest(chunks, contentLength), 1 << 20, headerLength);
-        assert.deepEqual(got, body);
-        assert.equal((got.byteOffset + headerLength) % 8, 0);
-        assert.ok(got.buffer.byteLength < got.length + 8, 'a buffer of its own, not a slice of a shared pool');
-      });
+      const bytes = Buffer.from(Array.from({ length: headerLength + 40 }, (_, i) => (i * 7 + headerLength) % 251));
+      // Chunk edges inside and after the JSON header, as a socket may deliver them.
+      const cuts = [0, ...new Set([5, headerLength + 3])].sort((x, y) => x - y);
+      const chunks = cuts.map((at, k) => bytes.subarray(at, cuts[k + 1] ?? bytes.length));
+      bodies.push(await readRawBody(fakeRequest(chunks, headerLength % 2 === 0), 1 << 20, headerLength));
+      bodies.push(rawBodyOf(Buffer.from(`{"json":${headerLength}}`))); // all JSON: no alignment needed
     }
-  }
+    const { buffer, parts } = packBodies(bodies);
+    assert.equal(parts.length, bodies.length * 3);
+    bodies.forEach((b, k) => {
+      const [offset, length, headerLength] = [parts[3 * k]!, parts[3 * k + 1]!, parts[3 * k + 2]!];
+      assert.deepEqual(Buffer.from(buffer, offset, length), Buffer.concat(b.chunks), `body ${k}`);
+      assert.equal(headerLength, b.headerLength ?? NO_BINARY);
+      if (b.headerLength !== undefined) assert.equal((offset + b.headerLength) % 8, 0, `body ${k}: tensors start aligned`);
+    });
+    assert.ok(buffer.byteLength < bodies.reduce((n, b) => n + b.length + 8, 0), 'a buffer of its own, not a slice of a shared pool');
+  });
+
+  it('reads the batch dimension of the first "shape" as a hint, 1 when there is none', () => {
+    const hint = (text: string, headerLength?: number) => rowsHint(rawBodyOf(Buffer.from(text), headerLength));
+    assert.equal(hint('{"inputs":[{"name":"input","shape":[12,256],"datatype":"FP32","data":[]}]}'), 12);
+    assert.equal(hint('{"inputs": [{"shape" : [ 3, 4 ], "name": "x"}]}'), 3);
+    assert.equal(hint('{"inputs":[{"name":"x","data":[1,2]}]}'), 1);
+    assert.equal(hint('{"inputs":[{"shape":[0,4]}]}'), 1);
+    assert.equal(hint('{"inputs":[]}.."shape":[9]', 13), 1, 'only the JSON part is searched');
+  });
 
   it('the body reader refuses more than the limit', async () => {
-    await assert.rejects(readAlignedBody(fakeRequest([Buffer.alloc(600), Buffer.alloc(600)], false), 1000, 10), /larger than the 1000-byte limit/);
-    await assert.rejects(readAlignedBody(fakeRequest([Buffer.alloc(1200)], true), 1000, 10), /larger than the 1000-byte limit/);
+    await assert.rejects(readRawBody(fakeRequest([Buffer.alloc(600), Buffer.alloc(600)], false), 1000, 10), /larger than the 1000-byte limit/);
+    await assert.rejects(readRawBody(fakeRequest([Buffer.alloc(1200)], true), 1000, 10), /larger than the 1000-byte limit/);
   });
 });
