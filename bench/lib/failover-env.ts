@@ -7,11 +7,13 @@
 // dist/ while the bench runs, and a replica restarted by a drill's restore halfway through a
 // rebuild would load half-written modules and die.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ApiClient } from '../../src/cli/api-client.js';
+import { snapshotDist, type DistSnapshot } from './dist-snapshot.js';
+import { runMeridian } from './meridian-cli.js';
 
 export interface MeridianEnv {
   home: string;
@@ -32,17 +34,6 @@ const live = new Set<MeridianEnv>();
 
 export function killAllMeridianEnvs(): void {
   for (const e of live) e.killNow();
-}
-
-function run(cliPath: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`meridian ${args.join(' ')} exited ${String(code)}: ${err.slice(-1000)}`))));
-  });
 }
 
 /** Starts a router process and resolves with its URL once it logged router.ready. */
@@ -73,21 +64,6 @@ function startRouter(cliPath: string, args: string[], env: NodeJS.ProcessEnv): P
   });
 }
 
-/**
- * Copies `<root>/dist/src`, the dashboard's static files (the compiled control plane reads them
- * from `src/dashboard/static/`: tsc copies no assets) and package.json (ES modules) into `dir`,
- * links node_modules; returns the CLI's path there.
- */
-function snapshotCli(root: string, dir: string): string {
-  mkdirSync(join(dir, 'dist'), { recursive: true });
-  cpSync(join(root, 'dist', 'src'), join(dir, 'dist', 'src'), { recursive: true });
-  const assets = join(root, 'src', 'dashboard', 'static');
-  if (existsSync(assets)) cpSync(assets, join(dir, 'src', 'dashboard', 'static'), { recursive: true });
-  copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return join(dir, 'dist', 'src', 'bin', 'meridian.js');
-}
-
 export interface UpOptions {
   /** The repository root: its dist/src is snapshotted and run. */
   root: string;
@@ -101,14 +77,15 @@ export interface UpOptions {
 export async function meridianUp(o: UpOptions): Promise<MeridianEnv> {
   const home = mkdtempSync(join(tmpdir(), 'meridian-bench-failover-'));
   const env = { ...process.env, MERIDIAN_HOME: home };
-  let cliPath: string;
+  let snapshot: DistSnapshot;
   try {
-    cliPath = snapshotCli(o.root, join(home, 'build'));
+    snapshot = snapshotDist(o.root);
   } catch (e) {
     rmSync(home, { recursive: true, force: true });
     throw e;
   }
-  const cli = (...args: string[]): Promise<string> => run(cliPath, args, env);
+  const cliPath = snapshot.cliPath;
+  const cli = (...args: string[]): Promise<string> => runMeridian(cliPath, args, env);
   let second: ChildProcess | undefined;
   let closed: Promise<void> | undefined;
   const me: MeridianEnv = {
@@ -131,6 +108,7 @@ export async function meridianUp(o: UpOptions): Promise<MeridianEnv> {
           await cli('down');
         } finally {
           rmSync(home, { recursive: true, force: true });
+          snapshot.remove();
           live.delete(me);
         }
       })();
@@ -140,6 +118,7 @@ export async function meridianUp(o: UpOptions): Promise<MeridianEnv> {
       second?.kill('SIGKILL');
       spawnSync(process.execPath, [cliPath, 'down'], { env, stdio: 'ignore', timeout: 60_000 });
       rmSync(home, { recursive: true, force: true });
+      snapshot.remove();
       live.delete(me);
     },
   };

@@ -6,11 +6,13 @@
 // candidate's replicas are spawned mid-bench — halfway through a rebuild they would load
 // half-written modules, and strategies measured on different builds would not compare.
 // Everything it starts is stopped by down(), or by killNow() on Ctrl-C/crash.
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../src/cli/api-client.js';
+import { runMeridian } from './meridian-cli.js';
+export { snapshotDist } from './dist-snapshot.js';
 
 export interface SafetyEnv {
   home: string;
@@ -34,44 +36,6 @@ export function killAllSafetyEnvs(): void {
   for (const e of live) e.killNow();
 }
 
-function run(cliPath: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`meridian ${args.join(' ')} exited ${String(code)}: ${err.slice(-1000)}`))));
-  });
-}
-
-export interface DistSnapshot {
-  dir: string;
-  cliPath: string;
-  remove(): void;
-}
-
-/** Copies dist/src, the dashboard's static files, package.json into a temporary directory; links node_modules. */
-export function snapshotDist(root: string): DistSnapshot {
-  const dir = mkdtempSync(join(tmpdir(), 'meridian-bench-safety-dist-'));
-  try {
-    return { dir, cliPath: snapshotCli(root, dir), remove: () => rmSync(dir, { recursive: true, force: true }) };
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-}
-
-function snapshotCli(root: string, dir: string): string {
-  mkdirSync(join(dir, 'dist'), { recursive: true });
-  cpSync(join(root, 'dist', 'src'), join(dir, 'dist', 'src'), { recursive: true });
-  const assets = join(root, 'src', 'dashboard', 'static');
-  if (existsSync(assets)) cpSync(assets, join(dir, 'src', 'dashboard', 'static'), { recursive: true });
-  copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return join(dir, 'dist', 'src', 'bin', 'meridian.js');
-}
-
 export interface SafetyEnvOptions {
   /** The CLI of a snapshotDist copy. */
   cliPath: string;
@@ -85,7 +49,7 @@ export async function startSafetyEnv(o: SafetyEnvOptions): Promise<SafetyEnv> {
   const dataDir = join(home, 'data');
   const env = { ...process.env, MERIDIAN_HOME: home };
   const cliPath = o.cliPath;
-  const cli = (...args: string[]): Promise<string> => run(cliPath, args, env);
+  const cli = (...args: string[]): Promise<string> => runMeridian(cliPath, args, env);
   let closed: Promise<void> | undefined;
   const me: SafetyEnv = {
     home,

@@ -70,7 +70,7 @@ export async function strategyStep(ctx: StepContext, r: RolloutRecord, wave: num
     await d.republish();
     return;
   }
-  if (p.promoteRequested !== null) return advance(ctx, r, p, plan, `promoted by ${p.promoteRequested}: skipping the rest of ${label}`);
+  if (p.promoteRequested !== null) return advance(ctx, r, p, `promoted by ${p.promoteRequested}: skipping the rest of ${label}`);
   if (step.kind === 'await-promote') {
     await sleep(ctx, PAUSED_POLL_MS);
     return;
@@ -79,7 +79,7 @@ export async function strategyStep(ctx: StepContext, r: RolloutRecord, wave: num
   const elapsed = d.clock.now() - startedMs;
   const done = elapsed >= step.bakeMs;
   if (!step.analyse) {
-    if (done) return advance(ctx, r, p, plan, `${label}: done`);
+    if (done) return advance(ctx, r, p, `${label}: done`);
     await sleep(ctx, step.bakeMs - elapsed);
     return;
   }
@@ -104,7 +104,7 @@ export async function strategyStep(ctx: StepContext, r: RolloutRecord, wave: num
     await d.store.rollouts.setProgress(r.id, { paused: { reason, by: ACTOR } }, [], { actor: ACTOR, kind: 'rollout.paused', message: `rollout ${r.id} paused: ${reason}`, status: 'paused', reason });
     return;
   }
-  await advance(ctx, r, p, plan, `${label}: analysis passed in ${regions.map((x) => x.region).join(', ')}`);
+  await advance(ctx, r, p, `${label}: analysis passed in ${regions.map((x) => x.region).join(', ')}`);
 }
 
 function judgeRegions(ctx: StepContext, r: RolloutRecord, regions: RolloutRegionRecord[], step: Exclude<PlanStep, { kind: 'await-promote' }>, startedMs: number, mode: 'early' | 'final'): (StepJudgement & { region: string; from: number; to: number })[] {
@@ -126,10 +126,10 @@ async function recordRuns(ctx: StepContext, r: RolloutRecord, wave: number, step
   await ctx.d.store.analysis.record(runs, r.model, ACTOR, `analysis of ${label}: ${summary}`);
 }
 
-async function advance(ctx: StepContext, r: RolloutRecord, p: StrategyProgress, plan: PlanStep[], message: string): Promise<void> {
+/** On to the next step; past the last one, the next call promotes the wave. */
+async function advance(ctx: StepContext, r: RolloutRecord, p: StrategyProgress, message: string): Promise<void> {
   const next = { step: p.step + 1, stepStartedAt: null, promoteRequested: null, paused: null };
   await ctx.d.store.rollouts.setProgress(r.id, next, [], { actor: ACTOR, kind: 'strategy.advanced', message: `wave ${p.wave + 1}: ${message}`, ...(r.status === 'paused' ? { status: 'running' as const, reason: null } : {}) });
-  if (next.step >= plan.length) return; // the next call promotes the wave
 }
 
 /** The candidate takes the wave's regions over: placements switch, the stable version retires. */
