@@ -17,9 +17,9 @@
 // ("kill,freeze"), BENCH_EMULATED (1), BENCH_TAG (results go to failover-<date>-<tag>.json
 // instead of failover-<date>.json, for a side run). Takes ~5 min with the defaults. Needs haproxy: installed
 // through apt when missing (apt-get update, apt-get install -y haproxy; sudo when not root).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_TIMEOUT_MS, type LoadPlan } from '../src/cli/load/load-flags.js';
 import { ENGINE_DEFAULTS } from '../src/router/engine/index.js';
@@ -29,6 +29,7 @@ import { GOALS, PROXY_LABEL, ratios, resultsTable, summarizeCells, verdicts } fr
 import { haproxyControl, haproxySessionsTo, routerAttemptsTo, runDrill, serverName, syncHaproxy, waitHaproxyUp, waitReplicasRunning, waitServedBy, type DrillRun, type ProxyKind } from './lib/failover-run.js';
 import { ensureHaproxy, killAllHaproxies, startHaproxy, type Haproxy, type HaproxyServer } from './lib/haproxy.js';
 import { round } from './lib/stats.js';
+import { envNumber, writeResults } from './lib/bench-config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MODEL = 'iris';
@@ -36,14 +37,6 @@ const FAILED = 'us-east-1';
 const BACKUP = 'eu-west-1';
 const REPLICAS = 2;
 const BODY = { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [6.7, 3.0, 5.2, 2.3] }] };
-
-function envNumber(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name}: "${raw}" is not a number ≥ ${min}; e.g. ${name}=${fallback}`);
-  return n;
-}
 
 function readConfig() {
   const modes = (process.env.BENCH_MODES ?? 'kill,freeze').split(',').map((m) => m.trim());
@@ -170,11 +163,7 @@ async function main(): Promise<void> {
     ratios: ratios(cells),
     runs,
   };
-  const outDir = resolve(ROOT, 'bench/results');
-  mkdirSync(outDir, { recursive: true });
-  const tag = process.env.BENCH_TAG === undefined || process.env.BENCH_TAG === '' ? '' : `-${process.env.BENCH_TAG.replace(/[^\w.-]/g, '_')}`;
-  const file = resolve(outDir, `failover-${startedAt.toISOString().slice(0, 10)}${tag}.json`);
-  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  const file = writeResults(ROOT, 'failover', startedAt, result);
 
   console.log(resultsTable(cells).join('\n'));
   console.log('');

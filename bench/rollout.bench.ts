@@ -26,19 +26,12 @@ import { measureRollout, type RolloutConfig, type RolloutRun } from './lib/rollo
 import { killAllStarted } from './lib/serve-process.js';
 import { probeStartup, type StartupProbe } from './lib/startup-probe.js';
 import { median, round } from './lib/stats.js';
+import { envNumber } from './lib/bench-config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MODEL = resolve(ROOT, 'models/iris-v1.onnx');
 const GOAL_A_MAX_RATIO = 3;
 const GOAL_B_MAX_OVERHEAD_MS = 50;
-
-function envNumber(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name}: "${raw}" is not a number ≥ ${min}; e.g. ${name}=${fallback}`);
-  return n;
-}
 
 function envList(name: string, fallback: string, max: number): number[] {
   const raw = process.env[name] ?? fallback;

@@ -28,7 +28,7 @@
 // second run of the day keeps the first). ~15 min with the defaults.
 // Quick check: BENCH_SECONDS=1 BENCH_WARMUP_SECONDS=1 BENCH_ROUNDS=1 BENCH_CONNECTIONS=32 BENCH_PROFILE_SECONDS=2
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,7 @@ import { latencyTable, saturationTable, type LatencyRow, type SaturationRow } fr
 import { runWrk, type WrkResult } from './lib/router-bench-wrk.js';
 import { killAllStarted, startServer } from './lib/serve-process.js';
 import { median, round } from './lib/stats.js';
+import { envNumber, writeResults } from './lib/bench-config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Router, model servers and backends start from a private copy of dist/ (others rebuild it meanwhile). */
@@ -81,14 +82,6 @@ type BackendKind = 'trivial' | 'iris';
 /** `node proxy` is a reference floor, not a contender: router-bench-node-proxy.ts. */
 type TargetName = 'no proxy' | 'haproxy' | 'router' | 'node proxy';
 const TARGETS: TargetName[] = ['no proxy', 'haproxy', 'router', 'node proxy'];
-
-function envNumber(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name}: "${raw}" is not a number ≥ ${min}; e.g. ${name}=${fallback}`);
-  return n;
-}
 
 function readConfig() {
   const connections = (process.env.BENCH_CONNECTIONS ?? '16,64').split(',').map(Number);
@@ -607,11 +600,7 @@ async function main(): Promise<void> {
         "node proxy is a reference floor (node:http with no routing features), not a contender.",
       ],
     };
-    const outDir = resolve(ROOT, 'bench/results');
-    mkdirSync(outDir, { recursive: true });
-    const tag = process.env.BENCH_TAG === undefined || process.env.BENCH_TAG === '' ? '' : `-${process.env.BENCH_TAG.replace(/[^\w.-]/g, '_')}`;
-    const file = resolve(outDir, `router-${date.slice(0, 10)}${tag}.json`);
-    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    const file = writeResults(ROOT, 'router', date, results);
 
     log(`\n${saturationTable(satRows)}\n\n${latencyTable(latRows)}\n`);
     for (const [kind, g] of Object.entries(goals)) {

@@ -27,7 +27,7 @@
 // overrides put in every strategy's `analysis`, e.g. '{"minErrorSamples":20}'; default none: the
 // judges' defaults), BENCH_TAG (writes safety-<date>-<tag>.json). ~12 min with the defaults.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,7 @@ import { GOALS, tables, verdicts } from './lib/safety-report.js';
 import { runOne, servingVersion, type SafetyRun, type StrategyName } from './lib/safety-run.js';
 import { watchRouterTable, type TableWatch } from './lib/safety-tables.js';
 import { round } from './lib/stats.js';
+import { envNumber, writeResults } from './lib/bench-config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REGION = 'eu-west-1';
@@ -49,14 +50,6 @@ const ROW_SEED = 20261123;
 const DEFAULT_ORDER = ['good-a', 'bad-errors', 'bad-slow', 'bad-wrong', 'good-b', 'bad-shifted', 'bad-hang'];
 
 type BenchStrategy = StrategyName;
-
-function envNumber(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name}: "${raw}" is not a number ≥ ${min}; e.g. ${name}=${fallback}`);
-  return n;
-}
 
 function list(name: string, fallback: readonly string[]): string[] {
   const raw = process.env[name];
@@ -228,11 +221,7 @@ async function main(): Promise<void> {
     goals: goalVerdicts,
     runs,
   };
-  const outDir = resolve(ROOT, 'bench/results');
-  mkdirSync(outDir, { recursive: true });
-  const tag = process.env.BENCH_TAG === undefined || process.env.BENCH_TAG === '' ? '' : `-${process.env.BENCH_TAG.replace(/[^\w.-]/g, '_')}`;
-  const file = resolve(outDir, `safety-${startedAt.toISOString().slice(0, 10)}${tag}.json`);
-  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  const file = writeResults(ROOT, 'safety', startedAt, result);
   console.log(tables(runs).join('\n'));
   for (const v of goalVerdicts) console.log(`${v.met ? 'PASS' : 'FAIL'}  ${v.text} — ${v.measured}`);
   console.log(`\n${result.wallClockS} s; results: ${file}`);

@@ -30,6 +30,7 @@ import { measureMainThreadCost } from './lib/main-thread-cost.js';
 import { ceilingTable, codecTable, comparisonTable, httpTable, sweepTable, type CeilingComparison, type CeilingPair } from './lib/report.js';
 import { killAllStarted } from './lib/serve-process.js';
 import { median, round } from './lib/stats.js';
+import { envNumber } from './lib/bench-config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MODEL = resolve(ROOT, 'models/mlp.onnx');
@@ -67,14 +68,6 @@ function sweepPlan(top: number): Cell[] {
     // Per-request cost amortised over many rows: how close HTTP/JSON gets to the ceiling then.
     { label: 'sweep-32-rows', flags: ['--workers', '2'], concurrency: 8, rowsPerRequest: 32 },
   ];
-}
-
-function envNumber(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name}: "${raw}" is not a number ≥ ${min}; e.g. ${name}=${fallback}`);
-  return n;
 }
 
 function envConcurrency(name: string, fallback: string): number[] {
