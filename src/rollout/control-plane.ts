@@ -23,9 +23,9 @@ import { SampleCollector } from './sample-collector.js';
 import { ControlPlaneMetrics } from './control-plane-metrics.js';
 import { resolveAnalysis } from './analysis/config.js';
 import { parseStrategy } from '../config/strategy-spec.js';
-import { INITIAL_PROGRESS, type AnalysisRun, type StrategyProgress } from '../core/strategy.js';
-import { isGated } from './strategies/plan.js';
+import type { AnalysisRun } from '../core/strategy.js';
 import type { RolloutCommand } from './service.js';
+import { recordRolloutCommand } from './rollout-commands.js';
 import { isTerminalRollout } from '../core/domain.js';
 
 export interface ControlPlaneOptions extends Omit<ReconcilerDeps, 'analysis'> {
@@ -188,34 +188,7 @@ export class ControlPlane implements ControlPlaneService {
   async rolloutCommand(id: number, command: RolloutCommand, by: Principal): Promise<Rollout> {
     const r = await this.getRollout(id);
     if (isTerminalRollout(r.status)) throw new MeridianError('ROLLOUT_FINISHED', `rollout ${id} already ended (${r.status}); nothing to ${command}`);
-    const p: StrategyProgress = r.progress ?? { ...INITIAL_PROGRESS };
-    const strategyOnly = (): void => {
-      if (!isGated(r.strategy)) throw new MeridianError('NOT_A_STRATEGY_ROLLOUT', `rollout ${id} is all-at-once: it has no steps to ${command}; \`meridian abort ${id}\` returns its regions to the previous version`);
-    };
-    const set = async (patch: Partial<StrategyProgress>, message: string, status?: 'running' | 'paused', reason?: string | null): Promise<void> => {
-      await this.o.store.rollouts.setProgress(id, patch, [], { actor: by.name, kind: `rollout.${command}`, message, ...(status !== undefined ? { status, reason: reason ?? null } : {}) });
-    };
-    switch (command) {
-      case 'promote':
-        strategyOnly();
-        await set({ promoteRequested: by.name, paused: null }, `rollout ${id}: promote requested by ${by.name}`, r.status === 'paused' ? 'running' : undefined);
-        break;
-      case 'pause':
-        strategyOnly();
-        if (p.paused !== null) throw new MeridianError('ROLLOUT_PAUSED', `rollout ${id} is already paused: ${p.paused.reason}`);
-        await set({ paused: { reason: `paused by ${by.name}`, by: by.name } }, `rollout ${id} paused by ${by.name}`, 'paused', `paused by ${by.name}`);
-        break;
-      case 'resume':
-        strategyOnly();
-        if (p.paused === null) throw new MeridianError('ROLLOUT_NOT_PAUSED', `rollout ${id} is not paused`);
-        // The step starts over: its bake and analysis window begin now.
-        await set({ paused: null, stepStartedAt: null }, `rollout ${id} resumed by ${by.name}`, 'running');
-        break;
-      case 'abort':
-        if (p.abortRequested !== null) break;
-        await set({ abortRequested: by.name, paused: null }, `rollout ${id}: abort requested by ${by.name}; returning every region to its previous version`, r.status === 'paused' ? 'running' : undefined);
-        break;
-    }
+    await recordRolloutCommand(this.o.store, r, command, by.name);
     this.reconciler.wake(id);
     this.drive(id);
     return this.getRollout(id);

@@ -8,7 +8,7 @@ import type { RolloutRecord, RolloutRegionRecord } from '../store/rollouts-repo.
 import type { ReconcilerDeps } from './ports.js';
 import { retireNew, runRegion } from './region-pipeline.js';
 import { isGated } from './strategies/plan.js';
-import { gatedRegions, strategyStep } from './strategy-runner.js';
+import { hasStableVersion, strategyStep } from './strategy-runner.js';
 
 const ACTOR = 'reconciler';
 const IN_FLIGHT: readonly RegionPhase[] = ['replicating', 'provisioning', 'verifying'];
@@ -121,8 +121,8 @@ export class Reconciler {
 
   /** `meridian abort`: every region back on its previous version; the rollout ends as aborted. */
   private async abort(r: RolloutRecord, by: string): Promise<void> {
-    const live = r.regions.filter((x) => x.phase === 'verified' && x.wave >= (r.progress?.doneWaves ?? 0) && isGated(r.strategy));
-    const gated = live.filter((x) => gatedRegions(r, x.wave).includes(x));
+    // Regions of unfinished waves where the candidate runs beside the stable version.
+    const gated = isGated(r.strategy) ? r.regions.filter((x) => x.phase === 'verified' && x.wave >= (r.progress?.doneWaves ?? 0) && hasStableVersion(r, x)) : [];
     if (gated.length > 0) {
       await this.failWave(r, gated, `aborted by ${by}`, 'ABORTED');
       return;

@@ -6,6 +6,7 @@ import type { RegionPhase } from '../core/domain.js';
 import type { RolloutRecord, RolloutRegionRecord } from '../store/rollouts-repo.js';
 import type { ReconcilerDeps } from './ports.js';
 import { isGated } from './strategies/plan.js';
+import { hasStableVersion } from './strategy-runner.js';
 
 const ACTOR = 'reconciler';
 
@@ -44,7 +45,7 @@ export async function runRegion(d: ReconcilerDeps, r: RolloutRecord, region: Rol
     // Only a verified region takes traffic: placement first, then tell the routers, then record.
     // Under a release strategy the candidate only joins the stable version here, without traffic;
     // the strategy moves traffic step by step.
-    if (isGated(r.strategy) && region.previousVersion !== null && region.previousVersion !== r.toVersion) {
+    if (isGated(r.strategy) && hasStableVersion(r, region)) {
       await d.store.rollouts.setCandidate(r.model, region.region, { version: r.toVersion, weight: 0, mirrorPercent: 0 }, ACTOR, r.id, `${region.region}: ${ref} verified beside ${region.previousVersion}, no traffic yet (${r.strategy.type})`);
       await d.republish();
       await set('verified', `verified; ${r.strategy.type} decides its traffic`, { checks: result.checks });

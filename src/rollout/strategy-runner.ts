@@ -21,9 +21,14 @@ const PAUSED_POLL_MS = 30_000;
 /** Blue's window before a switch when the switch itself has no bake. */
 const SWITCH_BASELINE_MS = 30_000;
 
-/** Regions of a wave whose traffic a strategy moves: those with a stable version to compare with. */
+/** Whether a strategy moves this region's traffic: it has a stable version to compare with. */
+export function hasStableVersion(r: Pick<RolloutRecord, 'toVersion'>, x: Pick<RolloutRegionRecord, 'previousVersion'>): boolean {
+  return x.previousVersion !== null && x.previousVersion !== r.toVersion;
+}
+
+/** Regions of a wave whose traffic a strategy moves. */
 export function gatedRegions(r: RolloutRecord, wave: number): RolloutRegionRecord[] {
-  return r.regions.filter((x) => x.wave === wave && x.previousVersion !== null && x.previousVersion !== r.toVersion);
+  return r.regions.filter((x) => x.wave === wave && hasStableVersion(r, x));
 }
 
 export interface StepContext {
