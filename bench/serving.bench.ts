@@ -5,7 +5,8 @@
 //     (C) as the load generator instead of this process's Node client (when wrk is installed);
 //  2. multi-row requests with batching on: R rows per request as binary tensor data (Triton's
 //     binary_tensor_data extension, binary logits back) for R = the mean batch phase 1 formed at
-//     the top concurrency and R = the max batch size, and the same max-batch rows as JSON.
+//     the top concurrency and R = the max batch size, and the same max-batch rows as JSON; at the
+//     top concurrency the same cells again with wrk generating the load (when wrk is installed).
 // Goal (b) compares HTTP with the ceiling at the same rows per onnxruntime run: in phase 2 every
 // HTTP run is followed at once by a ceiling run at the mean batch the server formed in it. Client and
 // servers share this machine's cores, so every number is comparative: runs being compared happen
@@ -208,10 +209,22 @@ async function main(): Promise<void> {
   // the moment, so their ratio is goal (b) for that round, whatever other jobs were doing.
   const base = { modelPath: MODEL, inputName: 'input', outputName: 'logits', features: FEATURES, warmupMs: cfg.warmupMs, measureMs: cfg.measureMs };
   const binaryRows = [...new Set([formedBatch, MAX_BATCH])];
-  const multiRowCells: Cell[] = cfg.binaryConcurrency.flatMap((concurrency) => [
-    ...binaryRows.map((rowsPerRequest) => ({ label: 'binary', flags: BATCHING_ON, concurrency, rowsPerRequest, binary: true })),
-    { label: 'json', flags: BATCHING_ON, concurrency, rowsPerRequest: MAX_BATCH },
-  ]);
+  // With wrk installed, the top concurrency runs once more with wrk generating the load: the Node
+  // client's CPU per request (~55 µs) is taken from the two cores the server and the ceiling
+  // share, which clients on other machines would not take.
+  const topBinary = Math.max(...cfg.binaryConcurrency);
+  const multiRowCells: Cell[] = [
+    ...cfg.binaryConcurrency.flatMap((concurrency) => [
+      ...binaryRows.map((rowsPerRequest) => ({ label: 'binary', flags: BATCHING_ON, concurrency, rowsPerRequest, binary: true })),
+      { label: 'json', flags: BATCHING_ON, concurrency, rowsPerRequest: MAX_BATCH },
+    ]),
+    ...(cfg.wrk
+      ? [
+          ...binaryRows.map((rowsPerRequest) => ({ label: 'binary, wrk', flags: BATCHING_ON, concurrency: topBinary, rowsPerRequest, binary: true, client: 'wrk' as const })),
+          { label: 'json, wrk', flags: BATCHING_ON, concurrency: topBinary, rowsPerRequest: MAX_BATCH, client: 'wrk' as const },
+        ]
+      : []),
+  ];
   const pairs = new Map<Cell, CeilingPair[]>(multiRowCells.map((c) => [c, []]));
   const multiRow = await runCells(multiRowCells, {
     ...cellOptions,
@@ -266,6 +279,7 @@ async function main(): Promise<void> {
   const headline = [...binaryComparisons].sort((x, y) => y.ratioBest - x.ratioBest)[0]!;
   const cellGoal = (c: CeilingComparison) => ({
     concurrency: c.cell.concurrency,
+    client: c.cell.client,
     rowsPerRequest: c.cell.rowsPerRequest,
     binary: c.cell.binary,
     batches: [...new Set(c.pairs.map((p) => p.batch))],
@@ -320,7 +334,7 @@ async function main(): Promise<void> {
     http,
     httpNoop: noop,
     multiRow: multiRow.summaries,
-    multiRowPairs: comparisons.map((c) => ({ concurrency: c.cell.concurrency, rowsPerRequest: c.cell.rowsPerRequest, binary: c.cell.binary, pairs: c.pairs })),
+    multiRowPairs: comparisons.map((c) => ({ concurrency: c.cell.concurrency, client: c.cell.client, rowsPerRequest: c.cell.rowsPerRequest, binary: c.cell.binary, pairs: c.pairs })),
     ceilings: ceilings.summaries,
     mainThreadCost,
     sweep: sweep?.summaries ?? [],

@@ -87,7 +87,7 @@ export function comparisonTable(rows: readonly CeilingComparison[]): string {
     ['concurrency', 'encoding', 'rows/request', 'rows/s (median / best)', 'mean batch', 'paired ceiling rows/s (median / best)', 'HTTP ÷ ceiling: best ÷ best / quiet pairs (n) / all pairs', 'session.run ms/batch server / ceiling', 'p50 ms', 'p99 ms', 'main thread µs/req (µs/row)', 'main thread CPU % / waiting %', 'server CPU %', 'client CPU %', 'other jobs CPU % HTTP / ceiling'],
     rows.map(({ cell: r, pairs, ratioMedian, ratioBest, ratioQuiet, quietPairs }) => [
       String(r.concurrency),
-      r.binary ? 'binary' : 'JSON',
+      `${r.binary ? 'binary' : 'JSON'}${r.client === 'wrk' ? ' (wrk)' : ''}`,
       String(r.rowsPerRequest),
       `${f(r.rowsPerSec, 4)} / ${f(r.bestRowsPerSec, 4)}`,
       f(r.server.meanBatchSize),
