@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { SERVING_DEFAULTS as D } from '../core/defaults.js';
 import { MeridianError, messageOf } from '../core/errors.js';
 import { jsonLogger } from '../core/log.js';
+import { checkName } from '../core/names.js';
 import { intFlag, numberFlag, parseFlags, requireFlag } from '../config/flags.js';
 import { ModelServer } from '../serving/model-server.js';
 
@@ -51,7 +52,9 @@ export async function main(argv: string[]): Promise<number> {
   const modelPath = resolve(requireFlag('model', f.model, 'give the ONNX file to serve, e.g. --model models/iris-v2.onnx'));
   if (!existsSync(modelPath)) throw new MeridianError('USAGE', `--model: file "${modelPath}" does not exist`);
   const name = requireFlag('name', f.name, 'give the name clients use in /v2/models/NAME, e.g. --name iris');
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw new MeridianError('USAGE', `--name: "${name}" may hold only letters, digits, "_", "." and "-"`);
+  // The same rule as the registry's (core/names.ts): a server started by hand can later be registered.
+  checkName('--name', name);
+  const version = checkName('--version', f.version ?? '1');
   const labels: Record<string, string> = {};
   for (const l of f.label ?? []) {
     const eq = l.indexOf('=');
@@ -62,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
   const server = await ModelServer.start({
     modelPath,
     name,
-    version: f.version ?? '1',
+    version,
     host: f.host ?? '127.0.0.1',
     port: intFlag('port', f.port, 8000, 0, 65535),
     workers: intFlag('workers', f.workers, D.workers, 1, 64),
@@ -77,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
     drainTimeoutMs: D.drainTimeoutMs,
     logger,
   });
-  logger.log('info', 'server.ready', { port: server.port, url: server.url, pid: process.pid, version: f.version ?? '1' });
+  logger.log('info', 'server.ready', { port: server.port, url: server.url, pid: process.pid, version });
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;

@@ -23,6 +23,15 @@ describe('meridian serve (process)', () => {
     assert.match(r.stderr, /--model: file ".*nope\.onnx" does not exist/);
   });
 
+  it('exits 2 on a name or version the registry would refuse (core/names.ts), naming the flag', async () => {
+    const long = await runCli(['serve', '--model', model('iris-v2.onnx'), '--name', 'x'.repeat(65)]);
+    assert.equal(long.code, 2);
+    assert.match(long.stderr, /--name: "x+" is 65 characters long \(at most 64\)/);
+    const slash = await runCli(['serve', '--model', model('iris-v2.onnx'), '--name', 'iris', '--version', 'v2/beta']);
+    assert.equal(slash.code, 2);
+    assert.match(slash.stderr, /--version: "v2\/beta" contains "\/"/);
+  });
+
   it('exits 1 with a clear message on a file onnxruntime cannot load', async () => {
     const r = await runCli(['serve', '--model', 'package.json', '--name', 'x', '--port', '0']);
     assert.equal(r.code, 1);
