@@ -3,12 +3,14 @@
 // without a reason, AbortSignal.any's bookkeeping); the router's profile found ~60 µs per request
 // in that machinery (BENCHMARKS.md, bench:router). An attempt needs far less: a reason, and the few
 // layers of its own stack (transport, hard timeout, emulated delay) told once.
-import type { Timers } from './timers.js';
+import { timeout, type Timers } from './timers.js';
 import type { UpstreamError } from './upstream-error.js';
 
 /** A one-shot cancellation: the first `abort(reason)` wins and runs every registered callback once. */
 export class Cancel {
   private why: UpstreamError | undefined;
+  /** The callback while there is one (the usual case: no array per cancel); `fns` once there were more. */
+  private fn: (() => void) | undefined;
   private fns: (() => void)[] | undefined;
 
   get aborted(): boolean {
@@ -23,18 +25,29 @@ export class Cancel {
   abort(reason: UpstreamError): void {
     if (this.why !== undefined) return;
     this.why = reason;
-    const fns = this.fns;
-    this.fns = undefined;
-    if (fns !== undefined) for (const fn of fns) fn();
+    const { fn, fns } = this;
+    this.fn = this.fns = undefined;
+    if (fn !== undefined) fn();
+    if (fns !== undefined) for (const f of fns) f();
   }
 
   /** Runs `fn` on abort; at once when already aborted. Pair with {@link off} when the work ends first. */
   on(fn: () => void): void {
     if (this.why !== undefined) return fn();
-    (this.fns ??= []).push(fn);
+    // Callbacks run in the order they came: once a second one comes, all of them live in `fns`.
+    if (this.fns !== undefined) this.fns.push(fn);
+    else if (this.fn === undefined) this.fn = fn;
+    else {
+      this.fns = [this.fn, fn];
+      this.fn = undefined;
+    }
   }
 
   off(fn: () => void): void {
+    if (this.fn === fn) {
+      this.fn = undefined;
+      return;
+    }
     const fns = this.fns;
     if (fns === undefined) return;
     const i = fns.indexOf(fn);
@@ -51,7 +64,7 @@ export function sleepUnlessCancelled(timers: Timers, ms: number, cancel: Cancel)
       timers.clear(timer);
       if (cancel.reason !== undefined) reject(cancel.reason);
     };
-    const timer = timers.after(ms, () => {
+    const timer = timeout(timers, ms, () => {
       cancel.off(onAbort);
       resolve();
     });

@@ -5,16 +5,39 @@
 import type { Target } from './types.js';
 
 /**
- * Picks one of `candidates` (already filtered to usable, untried endpoints): two at random, from
- * different zones when possible, the one with fewer requests in flight wins; ties go to the first.
+ * Picks one of `candidates` (already filtered to usable, untried endpoints; the first `n` of them):
+ * two at random, from different zones when possible, the one with fewer requests in flight wins;
+ * ties go to the first.
  */
-export function pickEndpoint(candidates: readonly Target[], outstanding: (key: string) => number, random: () => number): Target | undefined {
-  if (candidates.length <= 1) return candidates[0];
-  const at = (n: number): number => Math.min(n - 1, Math.floor(random() * n));
-  const a = candidates[at(candidates.length)]!;
-  const others = candidates.filter((c) => c !== a);
-  const otherZones = others.filter((c) => c.endpoint.zone !== a.endpoint.zone);
-  const pool = otherZones.length > 0 ? otherZones : others;
-  const b = pool[at(pool.length)]!;
-  return outstanding(b.key) < outstanding(a.key) ? b : a;
+export function pickEndpoint(candidates: readonly Target[], outstanding: (key: string) => number, random: () => number, n = candidates.length): Target | undefined {
+  if (n <= 1) return n === 1 ? candidates[0] : undefined;
+  const a = candidates[at(n, random)]!;
+  const zone = a.endpoint.zone;
+  // The second comes from the others in a different zone, else from all the others; counted and
+  // then indexed in place, as one request's choice allocates nothing.
+  let others = 0;
+  let otherZones = 0;
+  for (let i = 0; i < n; i++) {
+    const c = candidates[i]!;
+    if (c === a) continue;
+    others++;
+    if (c.endpoint.zone !== zone) otherZones++;
+  }
+  const crossZone = otherZones > 0;
+  let k = at(crossZone ? otherZones : others, random);
+  let b: Target | undefined;
+  for (let i = 0; i < n; i++) {
+    const c = candidates[i]!;
+    if (c === a || (crossZone && c.endpoint.zone === zone)) continue;
+    if (k-- === 0) {
+      b = c;
+      break;
+    }
+  }
+  return outstanding(b!.key) < outstanding(a.key) ? b! : a;
+}
+
+/** A uniform index below `n`. */
+function at(n: number, random: () => number): number {
+  return Math.min(n - 1, Math.floor(random() * n));
 }

@@ -9,13 +9,15 @@
 //   overload        the event loop's own lag: no hedges, load shedding    (loop-lag.ts)
 //   side channels   mirroring (mirror.ts), samples (sampling.ts), metrics
 // What only changes with the routing table (targets, keys, versions) is computed once per table
-// (table-views.ts); per request the engine allocates one context, one planner and one race.
+// (table-views.ts), strings per target and action once per target (target-strings.ts); per
+// request the engine allocates one context, one planner and one race, reads the clock twice (start
+// and answer) and resolves one promise, in the reaction to the upstream's answer.
 import { systemClock, type Clock } from '../../core/clock.js';
 import { MeridianError, httpStatusOf } from '../../core/errors.js';
 import type { RoutingTable } from '../../core/routing-table.js';
 import type { Registry } from '../../monitor/prometheus.js';
 import { hedgeDelayMs, perTryTimeoutMs } from './adaptive-timeouts.js';
-import { race, type AttemptOutcome, type RaceHooks, type RaceResult, type RaceSettings } from './attempt-race.js';
+import { race, type AttemptOutcome, type AttemptSink, type RaceHooks, type RaceResult, type RaceSettings } from './attempt-race.js';
 import type { Cancel } from './cancel.js';
 import { compose } from './compose.js';
 import { createEngineMetrics, type EngineMetrics } from './engine-metrics.js';
@@ -26,7 +28,7 @@ import { LoopLag } from './loop-lag.js';
 import { LabelSets } from './metric-labels.js';
 import { Mirror } from './mirror.js';
 import { withNetworkDelay } from './network-delay.js';
-import { latencyKey, withObservation } from './observe.js';
+import { Observer, withObservation } from './observe.js';
 import { OutlierDetector } from './outlier-detector.js';
 import { OutputSamples } from './output-samples.js';
 import { RetryBudget } from './retry-budget.js';
@@ -37,7 +39,8 @@ import { upstreamErrorText, viewOf, type ModelView, type RegionView } from './ta
 import { TargetPlanner, plannedRegions, type PlannerHealth } from './target-planner.js';
 import { timersFor } from './timers.js';
 import { createTransport, type Transport } from './transport.js';
-import { oipPath, type Dispatch, type ForwardAction, type ForwardRequest, type ForwardResult, type OutputSample, type Target } from './types.js';
+import { latencyKeyOf, oipPathOf } from './target-strings.js';
+import type { Dispatch, ForwardAction, ForwardRequest, ForwardResult, OutputSample, Target, UpstreamRequest, UpstreamResponse } from './types.js';
 import { toUpstreamError } from './upstream-error.js';
 
 /** What the engine is built from (STYLE #2: collaborators come in as arguments). */
@@ -66,6 +69,11 @@ interface RequestContext {
   started: number;
   /** Set when the request is sampled for release analysis. */
   sampleId: string | undefined;
+  budget: RetryBudget;
+  /** The forward() promise's; `ended` once one of them was called. */
+  resolve: (r: ForwardResult) => void;
+  reject: (e: unknown) => void;
+  ended: boolean;
 }
 
 /** Forwards OIP requests to regions with health checks, outlier detection, retries, hedging and mirroring. */
@@ -87,6 +95,9 @@ export class ForwardingEngine {
   private readonly lag: LoopLag;
   private readonly budgets = new Map<string, RetryBudget>();
   private readonly dispatch: Dispatch;
+  /** The stack under a forwarded attempt, which the engine observes itself: emulated delay and transport. */
+  private readonly forwardStack: Dispatch;
+  private readonly observer: Observer;
   private readonly health: HealthChecker;
   private readonly mirror: Mirror;
   private readonly raceSettings: RaceSettings;
@@ -114,9 +125,10 @@ export class ForwardingEngine {
       idPrefix: o.requestIdPrefix ?? `${process.pid.toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}-`,
     });
     this.lag = new LoopLag(LAG_TICK_MS, () => clock.monotonicMs());
+    // Forwarded attempts never carry a hard timeout (the race times them): their stack has no such layer.
+    this.forwardStack = compose(this.transport.dispatch, withNetworkDelay(o.networkDelayMs, timers));
     const timed = compose(this.transport.dispatch, withTimeout(timers), withNetworkDelay(o.networkDelayMs, timers));
-    const observe = withObservation({
-      clock,
+    this.observer = new Observer({
       delayMs: o.networkDelayMs,
       load: this.load,
       regionLoad: this.regionLoad,
@@ -129,7 +141,7 @@ export class ForwardingEngine {
       onEjected: (r) => this.metrics.ejections.inc(this.labels.target(r.target)),
     });
     // Probes use the stack without observation: they are not traffic (health-checker.ts).
-    this.dispatch = compose(timed, observe);
+    this.dispatch = compose(timed, withObservation(this.observer, clock));
     this.health = new HealthChecker({
       targets: () => viewOf(o.table()).targets,
       dispatch: timed,
@@ -214,40 +226,54 @@ export class ForwardingEngine {
    * what failed; while the router is overloaded it is a 503 (`OVERLOADED`) with Retry-After.
    * @throws MeridianError `MODEL_NOT_FOUND` when no listed region serves the model (or the explicit version).
    */
-  async forward(r: ForwardRequest): Promise<ForwardResult> {
-    const model = viewOf(this.o.table()).models.get(r.model);
-    const planner = new TargetPlanner(this.plannerHealth, r.model, plannedRegions(model, r.regionOrder), r.headers, r.version);
-    if (model === undefined || !planner.servable) {
-      const what = r.version !== undefined ? `model "${r.model}" version "${r.version}"` : `model "${r.model}"`;
-      throw new MeridianError('MODEL_NOT_FOUND', `${what} is not served in any of the regions [${r.regionOrder.join(', ')}]; check the routing table and the model's residency`);
-    }
-    if (this.s.shedLagMs > 0) {
-      const behind = this.lag.sustainedMs();
-      if (behind >= this.s.shedLagMs) return this.shed(r, behind);
-    }
-    const budget = this.budgetOf(r.model);
-    const started = this.clock.monotonicMs();
-    const ctx: RequestContext = { r, model, planner, started, sampleId: this.sampler.idFor(r, model) };
-    budget.requestStarted();
+  forward(r: ForwardRequest): Promise<ForwardResult> {
+    // What throws in here rejects the promise, as from an async function (without its extra promise).
+    return new Promise((resolve, reject) => {
+      const model = viewOf(this.o.table()).models.get(r.model);
+      const planner = new TargetPlanner(this.plannerHealth, r.model, plannedRegions(model, r.regionOrder), r.headers, r.version);
+      if (model === undefined || !planner.servable) {
+        const what = r.version !== undefined ? `model "${r.model}" version "${r.version}"` : `model "${r.model}"`;
+        throw new MeridianError('MODEL_NOT_FOUND', `${what} is not served in any of the regions [${r.regionOrder.join(', ')}]; check the routing table and the model's residency`);
+      }
+      if (this.s.shedLagMs > 0) {
+        const behind = this.lag.sustainedMs();
+        if (behind >= this.s.shedLagMs) return resolve(this.shed(r, behind));
+      }
+      const budget = this.budgetOf(r.model);
+      const started = this.clock.monotonicMs();
+      const ctx: RequestContext = { r, model, planner, started, sampleId: this.sampler.idFor(r, model), budget, resolve, reject, ended: false };
+      budget.requestStarted();
+      try {
+        race(this.hooks, this.raceSettings, ctx, budget, r.signal, started);
+      } catch (e) {
+        this.end(ctx, e);
+      }
+    });
+  }
+
+  /** Settles the request's promise, once: with `result`, else with the error. */
+  private end(c: RequestContext, error: unknown, result?: RaceResult, now?: number): void {
+    if (c.ended) return;
+    c.ended = true;
+    c.budget.requestEnded();
+    if (result === undefined) return c.reject(error);
     try {
-      const result = await race(this.hooks, this.raceSettings, ctx, budget, r.signal);
-      return this.result(r, result, this.clock.monotonicMs() - started);
-    } finally {
-      budget.requestEnded();
+      c.resolve(this.result(c.r, result, now! - c.started));
+    } catch (e) {
+      c.reject(e);
     }
   }
 
   /** The race's view of the engine, built once. */
   private raceHooks(): RaceHooks<RequestContext> {
-    const lk = (t: Target, c: RequestContext): string => latencyKey(t.model, t.region, c.r.action);
     return {
       next: (c, avoid, lastResort) => c.planner.next(avoid, lastResort),
       nextHedge: (c, slow, avoid) => c.planner.nextOfVersion(slow.version, avoid),
-      attempt: (c, t, role, cancel) => this.attempt(c, t, role, cancel),
-      hedgeDelayMs: (c, t) => hedgeDelayMs(this.s, this.latency.percentile(lk(t, c), 0.95), this.o.networkDelayMs(t.region)),
+      attempt: (c, t, role, cancel, sink, startedAt) => this.attempt(c, t, role, cancel, sink, startedAt),
+      hedgeDelayMs: (c, t) => hedgeDelayMs(this.s, this.latency.percentile(latencyKeyOf(t, c.r.action), 0.95), this.o.networkDelayMs(t.region)),
       perTryTimeoutMs: (c, t, remaining) => this.perTryMs(t, c.r.action, remaining),
-      answeredSince: (c, t, since) => this.latency.lastAnswerAt(lk(t, c)) >= since,
-      inFlight: (c, t) => this.regionLoad.get(lk(t, c)),
+      answeredSince: (c, t, since) => this.latency.lastAnswerAt(latencyKeyOf(t, c.r.action)) >= since,
+      inFlight: (c, t) => this.regionLoad.get(latencyKeyOf(t, c.r.action)),
       loopLagMs: () => this.lag.ms(),
       onSuspect: (t, since) => this.suspects.markSilent(t.key, since),
       onRetry: (t, reason) => this.metrics.retries.inc(this.labels.reason(t, reason)),
@@ -256,45 +282,74 @@ export class ForwardingEngine {
       onSettled: (c, t, role, out, ms, won) => {
         if (c.sampleId !== undefined) this.sampler.attempt(c.sampleId, t, role, out, ms, won, this.clock.monotonicMs() - c.started >= this.s.deadlineMs);
       },
+      finished: (c, result, now) => this.end(c, undefined, result, now),
     };
   }
 
-  /** One attempt; the race enforces its per-try timeout and the deadline through `cancel`. */
-  private async attempt(c: RequestContext, t: Target, role: 'primary' | 'retry' | 'hedge', cancel: Cancel): Promise<AttemptOutcome> {
+  /**
+   * One attempt, begun at `started`; the race enforces its per-try timeout and the deadline through
+   * `cancel`. Observation and the outcome happen in one reaction to the transport's promise.
+   */
+  private attempt(c: RequestContext, t: Target, role: 'primary' | 'retry' | 'hedge', cancel: Cancel, sink: AttemptSink, started: number): void {
     const r = c.r;
-    const started = this.clock.monotonicMs();
-    const sent = this.dispatch({ target: t, role, action: r.action, method: r.method, path: oipPath(r.model, t.version, r.action), headers: r.headers, body: r.body }, cancel);
+    const req: UpstreamRequest = { target: t, role, action: r.action, method: r.method, path: oipPathOf(t, r.action), headers: r.headers, body: r.body };
+    const obs = this.observer;
+    obs.sent(req);
+    let sent: Promise<UpstreamResponse> | undefined;
+    let thrown: AttemptOutcome | undefined;
+    try {
+      sent = this.forwardStack(req, cancel);
+    } catch (e) {
+      thrown = this.failedOutcome(req, e, cancel, started, false);
+    }
     if (role === 'primary' && r.action === 'infer') {
       const region = c.model.regions.get(t.region);
       // The copy is made after the primary is on the wire, so it never delays it.
       if (region?.mirror !== undefined) setImmediate(() => this.mirror.maybeSend(region, r, c.sampleId));
     }
-    try {
-      const res = await sent;
-      if (res.status >= 500) return { ok: false, reason: 'http_5xx', status: res.status, message: `${t.endpoint.id} answered ${res.status}${upstreamErrorText(res.body)}` };
-      return { ok: true, response: res, latencyMs: this.clock.monotonicMs() - started };
-    } catch (e) {
-      const err = toUpstreamError(e, t.endpoint.id);
-      return { ok: false, reason: err.reason, message: err.message };
+    if (sent === undefined) {
+      // Reported as a rejection would be: in a later microtask.
+      const out = thrown!;
+      return queueMicrotask(() => sink.settle(out, this.clock.monotonicMs()));
     }
+    sent.then(
+      (res) => {
+        const now = this.clock.monotonicMs();
+        let out: AttemptOutcome;
+        try {
+          obs.answered(req, res, started, now);
+          out = res.status >= 500 ? { ok: false, reason: 'http_5xx', status: res.status, message: `${t.endpoint.id} answered ${res.status}${upstreamErrorText(res.body)}` } : { ok: true, response: res, latencyMs: now - started };
+        } catch (e) {
+          out = this.failedOutcome(req, e, cancel, started, true);
+        }
+        sink.settle(out, now);
+      },
+      (e: unknown) => sink.settle(this.failedOutcome(req, e, cancel, started, false), this.clock.monotonicMs()),
+    );
+  }
+
+  /** A failed attempt's outcome; `observed`: the observer already counted its end. */
+  private failedOutcome(req: UpstreamRequest, e: unknown, cancel: Cancel, started: number, observed: boolean): AttemptOutcome {
+    const err = observed ? toUpstreamError(e, req.target.endpoint.id, cancel) : this.observer.failed(req, e, cancel, started);
+    return { ok: false, reason: err.reason, message: err.message };
   }
 
   private perTryMs(t: Target, action: ForwardAction, remainingMs: number): number {
-    const key = latencyKey(t.model, t.region, action);
+    const key = latencyKeyOf(t, action);
     return perTryTimeoutMs(this.s, this.latency.percentile(key, 0.99), this.latency.timeoutStreak(key), this.o.networkDelayMs(t.region), remainingMs);
   }
 
   private result(r: ForwardRequest, res: RaceResult, ms: number): ForwardResult {
     const at = res.ok ? res.target : res.last;
+    const status = res.ok ? res.response.status : httpStatusOf(res.code);
     const region = at?.region ?? '';
     const version = at?.version ?? '';
-    const common = { region, version, endpointId: at?.endpoint.id ?? '', attempts: res.attempts, hedged: res.hedged };
-    const status = res.ok ? res.response.status : httpStatusOf(res.code);
-    this.metrics.requests.inc(this.labels.request(r.model, region, version, r.action, status));
+    this.metrics.requests.inc(at !== undefined ? this.labels.requestAt(at, r.action, status) : this.labels.request(r.model, region, version, r.action, status));
     if (r.action === 'infer') this.metrics.requestDuration.observe(at !== undefined ? this.labels.target(at) : this.labels.of({ model: r.model, region, version }), ms / 1000);
-    if (res.ok) return { status, headers: res.response.headers, body: res.response.body, ...common };
+    const endpointId = at?.endpoint.id ?? '';
+    if (res.ok) return { status, headers: res.response.headers, body: res.response.body, region, version, endpointId, attempts: res.attempts, hedged: res.hedged };
     const body = Buffer.from(JSON.stringify({ error: `model "${r.model}": ${res.message}` }));
-    return { status, headers: { 'content-type': 'application/json' }, body, errorCode: res.code, ...common };
+    return { status, headers: { 'content-type': 'application/json' }, body, errorCode: res.code, region, version, endpointId, attempts: res.attempts, hedged: res.hedged };
   }
 
   /** Refused at once: the router is too far behind to serve it in reasonable time. */

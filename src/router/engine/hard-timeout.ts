@@ -4,7 +4,7 @@
 // by the race (attempt-race.ts), which abandons an attempt only for something better.
 // Either way, an abort reason given by the caller (a hedge won) is what the attempt fails with.
 import { Cancel } from './cancel.js';
-import type { Timers } from './timers.js';
+import { timeout, type Timers } from './timers.js';
 import type { Interceptor } from './types.js';
 import { UpstreamError } from './upstream-error.js';
 
@@ -16,7 +16,7 @@ export function withTimeout(timers: Timers): Interceptor {
     const inner = new Cancel();
     const onOuterAbort = (): void => inner.abort(cancel.reason ?? new UpstreamError('aborted', `${req.target.endpoint.id}: abandoned`));
     cancel.on(onOuterAbort);
-    const timer = timers.after(timeoutMs, () => inner.abort(new UpstreamError('timeout', `${req.target.endpoint.id} did not answer within ${Math.round(timeoutMs)} ms`)));
+    const timer = timeout(timers, timeoutMs, () => inner.abort(new UpstreamError('timeout', `${req.target.endpoint.id} did not answer within ${Math.round(timeoutMs)} ms`)));
     return next(req, inner).finally(() => {
       timers.clear(timer);
       cancel.off(onOuterAbort);

@@ -45,7 +45,8 @@ export class LoopLag {
 
   /** ms the loop has been behind for two ticks in a row at least: one GC pause or one descheduling makes one late tick, not two. */
   sustainedMs(): number {
-    if (this.timer === undefined) return 0;
+    // Checked on every request: without a late tick the answer is 0, and reading the clock can wait.
+    if (this.timer === undefined || this.previousLateMs === 0) return 0;
     return Math.min(this.previousLateMs, this.ms());
   }
 }

@@ -13,7 +13,8 @@ import type { Clock } from '../../core/clock.js';
 /** Endpoint keys suspected of having stopped serving, each until a monotonic time. */
 export class SuspectEndpoints {
   private readonly until = new Map<string, number>();
-  private readonly aliveAt = new Map<string, number>();
+  /** Boxes updated in place: a map of numbers would allocate one per answer. */
+  private readonly aliveAt = new Map<string, { at: number }>();
 
   constructor(
     private readonly suspectMs: number,
@@ -27,16 +28,19 @@ export class SuspectEndpoints {
 
   /** An attempt that started at `since` (monotonic ms) got nothing back: suspect unless the endpoint answered anything since. */
   markSilent(key: string, since: number): void {
-    if ((this.aliveAt.get(key) ?? -Infinity) < since) this.mark(key);
+    if ((this.aliveAt.get(key)?.at ?? -Infinity) < since) this.mark(key);
   }
 
-  /** The endpoint answered (a request or a probe): whatever was suspected, it is alive. */
-  alive(key: string): void {
-    this.aliveAt.set(key, this.clock.monotonicMs());
-    this.until.delete(key);
+  /** The endpoint answered (a request or a probe) at `now` (monotonic ms): whatever was suspected, it is alive. */
+  alive(key: string, now = this.clock.monotonicMs()): void {
+    const seen = this.aliveAt.get(key);
+    if (seen === undefined) this.aliveAt.set(key, { at: now });
+    else seen.at = now;
+    if (this.until.size > 0) this.until.delete(key);
   }
 
   isSuspect(key: string): boolean {
+    if (this.until.size === 0) return false;
     const until = this.until.get(key);
     if (until === undefined) return false;
     if (this.clock.monotonicMs() < until) return true;

@@ -5,7 +5,7 @@
 // whole), so the view is cached against the table object and dropped with it.
 import type { RoutingModel, RoutingRegion, RoutingTable, RoutingVersion } from '../../core/routing-table.js';
 import { targetKey, type Target } from './types.js';
-import { byWeight } from './version-choice.js';
+import { byWeight, versionSplit, type VersionSplit } from './version-choice.js';
 
 /** A version of one region with its endpoints as Targets. */
 export interface VersionView {
@@ -18,6 +18,8 @@ export interface RegionView {
   region: RoutingRegion;
   /** Served versions in table order (the split's intervals follow it). */
   versions: VersionView[];
+  /** How the region's weights split [0, 1) (version-choice.ts). */
+  split: VersionSplit;
   byVersion: Map<string, VersionView>;
   /** Versions with weight > 0, heaviest first (all when none has weight): the fallback order. */
   fallback: VersionView[];
@@ -68,7 +70,7 @@ function buildView(table: RoutingTable): TableView {
       const mirrorTargets = r.mirror === undefined ? undefined : toTargets(r.mirror.version, r.mirror.endpoints);
       const mirror = r.mirror === undefined || mirrorTargets === undefined ? undefined : { version: r.mirror.version, percent: r.mirror.percent, targets: mirrorTargets, keys: mirrorTargets.map((t) => t.key) };
       const served = versions.flatMap((v) => v.targets);
-      regions.set(r.region, { region: r, versions, byVersion, fallback, keys: served.map((t) => t.key), mirror });
+      regions.set(r.region, { region: r, versions, split: versionSplit(r.versions), byVersion, fallback, keys: served.map((t) => t.key), mirror });
       targets.push(...served, ...(mirrorTargets ?? []));
     }
     const rate = entry.sampleRate;

@@ -15,7 +15,7 @@
 import { pickEndpoint } from './endpoint-picker.js';
 import type { ModelView, RegionView, VersionView } from './table-views.js';
 import type { Target } from './types.js';
-import { chooseVersion, versionPoint } from './version-choice.js';
+import { chooseInSplit, versionPoint } from './version-choice.js';
 
 /** A region to try last (`strict`: not at all). */
 export interface Avoid {
@@ -39,19 +39,22 @@ type Tier = 'fresh' | 'usable' | 'any';
 
 /** The model's regions in the policy's order, each once; codes the table does not list are skipped. */
 export function plannedRegions(model: ModelView | undefined, regionOrder: readonly string[]): RegionView[] {
-  const out: RegionView[] = [];
-  if (model === undefined) return out;
+  if (model === undefined) return [];
+  // Sized up front: an array grown by push starts with room for 16, where a request lists a few.
+  const out = new Array<RegionView>(regionOrder.length);
+  let n = 0;
   for (const code of regionOrder) {
     const r = model.regions.get(code);
-    if (r !== undefined && !out.includes(r)) out.push(r);
+    if (r !== undefined && !out.includes(r)) out[n++] = r;
   }
+  out.length = n;
   return out;
 }
 
 /** Hands out the targets of one request, best first. */
 export class TargetPlanner {
-  /** Endpoints handed out so far (a request has a handful at most: a list beats a Set). */
-  private readonly tried: Target[] = [];
+  /** Endpoints handed out so far (a request has a handful at most: a list beats a Set); made with the first. */
+  private tried: Target[] | undefined;
   private chosen: string | undefined;
 
   /**
@@ -70,7 +73,8 @@ export class TargetPlanner {
 
   /** True when some listed region serves the model (the explicit version, when one is asked for). */
   get servable(): boolean {
-    return this.regions.some((r) => r.versions.some((v) => v.targets.length > 0 && (this.version === undefined || v.version.version === this.version)));
+    for (const r of this.regions) for (const v of r.versions) if (v.targets.length > 0 && (this.version === undefined || v.version.version === this.version)) return true;
+    return false;
   }
 
   /**
@@ -83,7 +87,7 @@ export class TargetPlanner {
   next(avoid?: Avoid, lastResort = true): Target | undefined {
     const fresh = this.find('fresh', undefined, avoid);
     if (fresh !== undefined || !lastResort) return fresh;
-    return this.find('usable', undefined, avoid) ?? (this.tried.length === 0 ? this.find('any', undefined, avoid) : undefined);
+    return this.find('usable', undefined, avoid) ?? (this.tried === undefined ? this.find('any', undefined, avoid) : undefined);
   }
 
   /**
@@ -95,9 +99,9 @@ export class TargetPlanner {
   }
 
   private find(tier: Tier, only?: string, avoid?: Avoid): Target | undefined {
-    const usable = tier === 'any' ? this.regions : this.regions.filter((r) => this.health.regionUsable(this.model, r));
+    const usable = tier === 'any' ? this.regions : this.usableRegions();
     const first = usable[0];
-    if (this.chosen === undefined && first !== undefined) this.chosen = chooseVersion(first.region.versions, versionPoint(first.region, this.headers, this.health.random))?.version;
+    if (this.chosen === undefined && first !== undefined) this.chosen = chooseInSplit(first.split, versionPoint(first.region, this.headers, this.health.random))?.version;
     const regions = avoid === undefined ? usable : inAvoidOrder(usable, avoid);
     const version = only ?? this.chosen;
     for (const region of regions) {
@@ -115,14 +119,42 @@ export class TargetPlanner {
     return undefined;
   }
 
+  /** The regions health allows; the planned list itself while that is all of them. */
+  private usableRegions(): readonly RegionView[] {
+    const all = this.regions;
+    let out: RegionView[] | undefined;
+    for (let i = 0; i < all.length; i++) {
+      const r = all[i]!;
+      if (this.health.regionUsable(this.model, r)) out?.push(r);
+      else out ??= all.slice(0, i);
+    }
+    return out ?? all;
+  }
+
   private pick(region: RegionView, v: VersionView, tier: Tier): Target | undefined {
     const h = this.health;
-    const candidates = v.targets.filter((t) => !this.tried.includes(t) && (tier === 'any' || (h.endpointUsable(t, region) && (tier === 'usable' || !h.suspect(t)))));
-    const t = pickEndpoint(candidates, h.outstanding, h.random);
-    if (t !== undefined) this.tried.push(t);
+    const tried = this.tried;
+    let n = 0;
+    for (const t of v.targets) if (!(tried !== undefined && tried.includes(t)) && (tier === 'any' || (h.endpointUsable(t, region) && (tier === 'usable' || !h.suspect(t))))) scratch[n++] = t;
+    let t: Target | undefined;
+    try {
+      t = pickEndpoint(scratch as readonly Target[], h.outstanding, h.random, n);
+    } finally {
+      scratch.fill(undefined, 0, n);
+    }
+    if (t !== undefined) {
+      if (tried === undefined) this.tried = [t];
+      else tried.push(t);
+    }
     return t;
   }
 }
+
+/**
+ * One pick's candidates, in its first slots: picks run one at a time, synchronously, and keep
+ * none. Reused, and never shortened: V8 gives a shrunk array a new backing store when it grows.
+ */
+const scratch: (Target | undefined)[] = [];
 
 /** `regions` without `avoid`'s region, then (unless strict) that region last. */
 function inAvoidOrder(regions: readonly RegionView[], avoid: Avoid): RegionView[] {

@@ -22,17 +22,33 @@ export function versionPoint(region: RoutingRegion, headers: Record<string, stri
   return random();
 }
 
+/** The versions that share [0, 1) and their total weight: what {@link chooseVersion} draws from, fixed per routing table. */
+export interface VersionSplit {
+  weighted: readonly RoutingVersion[];
+  total: number;
+}
+
+/** The split of `versions`: those with weight > 0 in table order (all of them when none has weight). */
+export function versionSplit(versions: readonly RoutingVersion[]): VersionSplit {
+  // Intervals in table order, not by weight: when a canary's weight grows past the stable
+  // version's, sticky clients already on either side stay there.
+  const positive = versions.filter((v) => v.weight > 0);
+  const weighted = positive.length > 0 ? positive : [...versions];
+  return { weighted, total: weighted.reduce((a, v) => a + v.weight, 0) };
+}
+
 /**
  * The version whose share of [0, 1) contains `point`. Weights are normalised, so a table whose
  * weights do not sum to exactly 1 still splits in proportion; versions at weight 0 are never
  * chosen (unless no version has weight). Undefined only for a region without versions.
  */
 export function chooseVersion(versions: readonly RoutingVersion[], point: number): RoutingVersion | undefined {
-  // Intervals in table order, not by weight: when a canary's weight grows past the stable
-  // version's, sticky clients already on either side stay there.
-  const positive = versions.filter((v) => v.weight > 0);
-  const weighted = positive.length > 0 ? positive : [...versions];
-  const total = weighted.reduce((a, v) => a + v.weight, 0);
+  return chooseInSplit(versionSplit(versions), point);
+}
+
+/** {@link chooseVersion} over a split made once. */
+export function chooseInSplit(split: VersionSplit, point: number): RoutingVersion | undefined {
+  const { weighted, total } = split;
   if (total <= 0) return weighted[0];
   let acc = 0;
   for (const v of weighted) {
