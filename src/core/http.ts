@@ -8,8 +8,7 @@ import { MeridianError } from './errors.js';
  * declared Content-Length or the bytes received pass it, so a huge body is never buffered.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const tooLarge = (): MeridianError =>
-    new MeridianError('PAYLOAD_TOO_LARGE', `request body is larger than the ${limit}-byte limit; send fewer rows per request or raise the server's --max-body-bytes`);
+  const tooLarge = (): MeridianError => bodyTooLarge(limit);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
@@ -29,6 +28,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
     req.once('error', reject);
   });
+}
+
+/** The PAYLOAD_TOO_LARGE error for a body over `limit` bytes (servers that read bodies themselves answer it too). */
+export function bodyTooLarge(limit: number): MeridianError {
+  return new MeridianError('PAYLOAD_TOO_LARGE', `request body is larger than the ${limit}-byte limit; send fewer rows per request or raise the server's --max-body-bytes`);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -2,7 +2,6 @@
 // /samples/{model}?since=` as the control plane polls it, and a client that disconnects abandons
 // its upstream attempt.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -29,7 +28,7 @@ interface Sample {
 async function startRouter(t: RoutingTable, options: Partial<EngineSettings> = {}): Promise<{ url: string; engine: ForwardingEngine; close: () => Promise<void> }> {
   const registry = new Registry();
   const engine = new ForwardingEngine({ table: () => t, networkDelayMs: () => 0, registry, options });
-  const server: Server = createRouterServer({ edge: { latitude: 50.1, longitude: 8.7 }, table: () => t, engine, registry, maxBodyBytes: 1 << 20, connected: () => true, stats: new TrafficStats() });
+  const server = createRouterServer({ edge: { latitude: 50.1, longitude: 8.7 }, table: () => t, engine, registry, maxBodyBytes: 1 << 20, connected: () => true, stats: new TrafficStats() });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

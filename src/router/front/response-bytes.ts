@@ -1,0 +1,67 @@
+// A whole response as the raw front writes it: the head built as one latin1 string (status line
+// with node:http's reason phrase, the handler's headers, content-length, date, connection) and the
+// body behind it, for one socket write. node:http builds the same head through setHeader's header
+// maps and _storeHeader; this is the part of its cost the router's hot path avoids.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { HOP_BY_HOP, INVALID_VALUE } from '../engine/http1-syntax.js';
+
+/** Bodies up to this size are copied behind the head (as in http1-connection.ts). */
+const COPY_BODY_BYTES = 16 * 1024;
+
+/** The `date:` line, rebuilt at most once a second (node:http caches its Date header the same way). */
+let dateLine = '';
+
+function date(): string {
+  if (dateLine === '') {
+    const now = Date.now();
+    dateLine = `date: ${new Date(now).toUTCString()}\r\n`;
+    setTimeout(() => (dateLine = ''), 1000 - (now % 1000)).unref();
+  }
+  return dateLine;
+}
+
+/**
+ * The head of a response: `connection` is the line's value (`keep-alive` or `close`), `keepAlive`
+ * the whole Keep-Alive line to add when the connection persists (`keep-alive: timeout=5\r\n`).
+ * Names in `headers` are lower case; hop-by-hop ones and content-length are the front's to set
+ * and skipped. No content-length on 204 (RFC 9110 §8.6).
+ * @throws Error for a value holding CR, LF or another control character (response splitting),
+ * before anything is written; node:http's writeHead throws on the same values.
+ */
+export function responseHead(status: number, headers: Record<string, string>, length: number, persist: boolean, keepAliveLine: string): string {
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`;
+  let hasDate = false;
+  // for-in over the handler's plain object: no entries array per response.
+  for (const name in headers) {
+    const value = headers[name]!;
+    if (HOP_BY_HOP.has(name)) continue;
+    if (INVALID_VALUE.test(value)) throw new Error(`response header "${name}" holds a CR, LF or other control character`);
+    if (name === 'date') hasDate = true;
+    head += `${name}: ${value}\r\n`;
+  }
+  if (status !== 204 && status !== 304) head += `content-length: ${length}\r\n`;
+  if (!hasDate) head += date();
+  return persist ? `${head}connection: keep-alive\r\n${keepAliveLine}\r\n` : `${head}connection: close\r\n\r\n`;
+}
+
+/**
+ * Writes head and body: one buffer (one write) for a body up to {@link COPY_BODY_BYTES}, a string
+ * body encoded as UTF-8 straight into it; a larger body goes out corked behind the head, uncopied.
+ * `length` is the body's byte length. Returns write()'s verdict: false when the socket's buffer is full.
+ */
+export function writeResponse(s: Socket, head: string, body: Buffer | string, length: number): boolean {
+  if (body.length === 0) return s.write(head, 'latin1');
+  if (length <= COPY_BODY_BYTES) {
+    const b = Buffer.allocUnsafe(head.length + length);
+    b.write(head, 0, 'latin1');
+    if (typeof body === 'string') b.write(body, head.length, 'utf8');
+    else body.copy(b, head.length);
+    return s.write(b);
+  }
+  s.cork();
+  s.write(head, 'latin1');
+  const flushed = s.write(body);
+  s.uncork();
+  return flushed;
+}
