@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { Cancel } from './cancel.js';
 import { ResponseError } from './http1-head.js';
 import { ResponseParser } from './http1-response.js';
+import { writeMessage } from './http1-write.js';
 import type { UpstreamResponse } from './types.js';
 import { UpstreamError, toUpstreamError } from './upstream-error.js';
 
@@ -48,8 +49,6 @@ export type Phase =
   /** Destroyed: never used again. */
   | 'closed';
 
-/** Bodies up to this size are copied behind the head for one write; larger ones go out corked, uncopied. */
-const COPY_BODY_BYTES = 16 * 1024;
 /** Kept below a server's advertised keep-alive timeout, so that we close an idle connection before it does (undici keeps 2 s). */
 const HINT_MARGIN_MS = 1000;
 /** The server closed the connection before the response was complete. */
@@ -92,20 +91,7 @@ export class Connection {
       this.socket.ref();
     }
     this.phase = 'busy';
-    const { head, body } = ex;
-    const s = this.socket;
-    if (body === undefined || body.length === 0) s.write(head, 'latin1');
-    else if (body.length <= COPY_BODY_BYTES) {
-      const b = Buffer.allocUnsafe(head.length + body.length);
-      b.write(head, 0, 'latin1');
-      body.copy(b, head.length);
-      s.write(b);
-    } else {
-      s.cork();
-      s.write(head, 'latin1');
-      s.write(body);
-      s.uncork();
-    }
+    writeMessage(this.socket, ex.head, ex.body, ex.body?.length ?? 0);
     ex.cancel.on(this.onAbort);
   }
 

@@ -2,7 +2,10 @@
 // parsed from one latin1 string (one native decode; every name and value is then a slice of it).
 // The fields that frame the message or manage the connection are kept apart; the rest become the
 // end-to-end headers the router forwards.
-import { HOP_BY_HOP, INVALID_VALUE, TOKEN } from './http1-syntax.js';
+import { BAD_NAME, BAD_VALUE, HOP_BY_HOP, isDigits, readField, type FieldLine } from './http1-syntax.js';
+
+/** The field line being read (parsing is synchronous: one serves every head). */
+const field: FieldLine = { name: '', value: '', end: 0 };
 
 /** A response the client refuses: malformed, or larger than the limit (`tooLarge`). */
 export class ResponseError extends Error {
@@ -48,20 +51,13 @@ export function parseHead(s: string, h: ResponseHead): void {
   let te: string | undefined;
   let connection: string | undefined;
   let keepAlive: string | undefined;
+  const f = field;
   for (let pos = eol + 2; pos < s.length; ) {
-    let next = s.indexOf('\r\n', pos);
-    if (next < 0) next = s.length;
-    const colon = s.indexOf(':', pos);
-    // A line without a colon, with an empty name, or an obs-fold (leading whitespace: RFC 9112
-    // §5.2 lets a proxy reject the message) fails here: its name is not a token.
-    const name = colon > pos && colon < next ? s.slice(pos, colon) : '';
-    if (!TOKEN.test(name)) throw new ResponseError(false, `bad header line "${s.slice(pos, Math.min(next, pos + 40))}"`);
-    let a = colon + 1;
-    let b = next;
-    while (a < b && isOws(s.charCodeAt(a))) a++;
-    while (b > a && isOws(s.charCodeAt(b - 1))) b--;
-    const value = s.slice(a, b);
-    if (INVALID_VALUE.test(value)) throw new ResponseError(false, `header "${name}" holds a control character`);
+    const next = readField(s, pos, f);
+    if (next === BAD_NAME) throw new ResponseError(false, `bad header line "${s.slice(pos, Math.min(f.end, pos + 40))}"`);
+    if (next === BAD_VALUE) throw new ResponseError(false, `header "${f.name}" holds a control character`);
+    pos = next;
+    const { name, value } = f;
     const key = name.toLowerCase();
     if (key === 'content-length') {
       // RFC 9112 §6.3 item 5: a non-numeric or conflicting length makes the framing unknowable.
@@ -75,7 +71,6 @@ export function parseHead(s: string, h: ResponseHead): void {
       const had = headers[key];
       headers[key] = had === undefined ? value : `${had}, ${value}`;
     }
-    pos = next + 2;
   }
   h.status = status;
   h.minor = minor;
@@ -84,18 +79,4 @@ export function parseHead(s: string, h: ResponseHead): void {
   h.transferEncoding = te;
   h.connection = connection;
   h.keepAlive = keepAlive;
-}
-
-function isDigits(s: string, from: number, to: number): boolean {
-  if (from >= to || to > s.length) return false;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
-/** Optional whitespace (RFC 9110 §5.6.3): SP or HTAB. */
-export function isOws(c: number): boolean {
-  return c === 32 || c === 9;
 }

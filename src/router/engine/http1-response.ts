@@ -2,8 +2,8 @@
 // as TCP delivers them, split anywhere; out come the status, the end-to-end headers and the body.
 // One parser lives with each connection and is reset per response, so the hot path allocates only
 // the head string, its slices, the headers object and (when the body spans reads) the body's pieces.
-import { ResponseError, ResponseHead, isOws, parseHead } from './http1-head.js';
-import { hasToken } from './http1-syntax.js';
+import { ResponseError, ResponseHead, parseHead } from './http1-head.js';
+import { hasToken, isOws } from './http1-syntax.js';
 
 /** The largest header section accepted (node:http's default is 16 KiB; model servers send ~150 bytes). */
 export const MAX_HEAD_BYTES = 64 * 1024;

@@ -9,7 +9,8 @@ import type { FrontHandler } from './exchange.js';
 import type { FrontSettings } from './front-options.js';
 import type { ExchangeOwner, RawExchange } from './raw-exchange.js';
 import { RequestReader } from './request-reader.js';
-import { responseHead, writeResponse } from './response-bytes.js';
+import { writeMessage } from '../engine/http1-write.js';
+import { responseHead } from './response-bytes.js';
 
 /** What a connection needs of its server. */
 export interface ConnectionOwner {
@@ -83,7 +84,7 @@ export class FrontConnection implements ExchangeOwner {
     const head = responseHead(status, headers, length, persist, this.owner.keepAliveLine);
     this.ex = undefined;
     // RFC 9110 §9.3.2: a HEAD response carries the GET's headers, no body; nor do 204 and 304.
-    const flushed = writeResponse(s, head, ex.method === 'HEAD' || status === 204 || status === 304 ? '' : body, length);
+    const flushed = writeMessage(s, head, ex.method === 'HEAD' || status === 204 || status === 304 ? '' : body, length);
     if (!persist) return this.end();
     if (!flushed) {
       // A client that does not read: no further request is handled until it does.

@@ -2,8 +2,7 @@
 // string: one native decode, then every name and value is a slice of it. It accepts only the
 // plain requests the router's hot path sees; for anything else it says no and node:http, with its
 // full parser, answers instead (front-connection.ts hands the connection over).
-import { INVALID_VALUE, TOKEN, hasToken } from '../engine/http1-syntax.js';
-import { isOws } from '../engine/http1-head.js';
+import { hasToken, isDigits, readField, type FieldLine } from '../engine/http1-syntax.js';
 
 /** The largest header section answered raw; node:http answers larger ones (431, its 16 KiB default). */
 export const MAX_HEAD_BYTES = 16 * 1024;
@@ -20,6 +19,10 @@ export interface RequestHead {
   keepAlive: boolean;
 }
 
+/** 15 digits stay exact in a double and are far above any body limit. */
+const MAX_LENGTH_DIGITS = 15;
+/** The field line being read (parsing is synchronous: one serves every head). */
+const field: FieldLine = { name: '', value: '', end: 0 };
 /** What node:http rejects in a request-target: controls and space (its INVALID_PATH_REGEX). */
 const INVALID_TARGET = /[^\u0021-\u00ff]/;
 /** Fields node:http keeps only the first of (IncomingMessage's matchKnownFields); other repeats are joined. */
@@ -48,25 +51,17 @@ export function parseRequestHead(s: string, r: RequestHead): boolean {
   const headers: Record<string, string> = {};
   let length = -1;
   let host = false;
+  const f = field;
   for (let pos = eol + 2; pos < s.length; ) {
-    let next = s.indexOf('\r\n', pos);
-    if (next < 0) next = s.length;
-    const colon = s.indexOf(':', pos);
-    // No colon, an empty name or an obs-fold (leading whitespace) fails here: not a token.
-    const name = colon > pos && colon < next ? s.slice(pos, colon) : '';
-    if (!TOKEN.test(name)) return false;
-    let a = colon + 1;
-    let b = next;
-    while (a < b && isOws(s.charCodeAt(a))) a++;
-    while (b > a && isOws(s.charCodeAt(b - 1))) b--;
-    const value = s.slice(a, b);
-    if (INVALID_VALUE.test(value)) return false;
+    const next = readField(s, pos, f);
+    if (next < 0) return false;
+    pos = next;
+    const { name, value } = f;
     const key = name.toLowerCase();
-    pos = next + 2;
     const had = headers[key];
     if (key === 'content-length') {
       // RFC 9112 §6.3 item 5: a length that is not digits, or two of them, leaves the framing unknowable.
-      if (had !== undefined || !isDigits(value)) return false;
+      if (had !== undefined || value.length > MAX_LENGTH_DIGITS || !isDigits(value, 0, value.length)) return false;
       length = Number(value);
     } else if (key === 'host') {
       if (host) return false;
@@ -82,15 +77,5 @@ export function parseRequestHead(s: string, r: RequestHead): boolean {
   r.contentLength = length;
   const connection = headers.connection;
   r.keepAlive = minor === 1 ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
-  return true;
-}
-
-function isDigits(s: string): boolean {
-  // 15 digits stay exact in a double and are far above any body limit.
-  if (s.length === 0 || s.length > 15) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
   return true;
 }

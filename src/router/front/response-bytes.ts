@@ -1,13 +1,9 @@
-// A whole response as the raw front writes it: the head built as one latin1 string (status line
-// with node:http's reason phrase, the handler's headers, content-length, date, connection) and the
-// body behind it, for one socket write. node:http builds the same head through setHeader's header
-// maps and _storeHeader; this is the part of its cost the router's hot path avoids.
+// The head of a response as the raw front writes it: one latin1 string (status line with
+// node:http's reason phrase, the handler's headers, content-length, date, connection), written
+// with its body in one write by engine/http1-write.ts. node:http builds the same head through
+// setHeader's header maps and _storeHeader; this is the part of its cost the hot path avoids.
 import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
 import { HOP_BY_HOP, INVALID_VALUE } from '../engine/http1-syntax.js';
-
-/** Bodies up to this size are copied behind the head (as in http1-connection.ts). */
-const COPY_BODY_BYTES = 16 * 1024;
 
 /** The `date:` line, rebuilt at most once a second (node:http caches its Date header the same way). */
 let dateLine = '';
@@ -43,25 +39,4 @@ export function responseHead(status: number, headers: Record<string, string>, le
   if (status !== 204 && status !== 304) head += `content-length: ${length}\r\n`;
   if (!hasDate) head += date();
   return persist ? `${head}connection: keep-alive\r\n${keepAliveLine}\r\n` : `${head}connection: close\r\n\r\n`;
-}
-
-/**
- * Writes head and body: one buffer (one write) for a body up to {@link COPY_BODY_BYTES}, a string
- * body encoded as UTF-8 straight into it; a larger body goes out corked behind the head, uncopied.
- * `length` is the body's byte length. Returns write()'s verdict: false when the socket's buffer is full.
- */
-export function writeResponse(s: Socket, head: string, body: Buffer | string, length: number): boolean {
-  if (body.length === 0) return s.write(head, 'latin1');
-  if (length <= COPY_BODY_BYTES) {
-    const b = Buffer.allocUnsafe(head.length + length);
-    b.write(head, 0, 'latin1');
-    if (typeof body === 'string') b.write(body, head.length, 'utf8');
-    else body.copy(b, head.length);
-    return s.write(b);
-  }
-  s.cork();
-  s.write(head, 'latin1');
-  const flushed = s.write(body);
-  s.uncork();
-  return flushed;
 }
