@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { WRK_DONE_LUA, parseWrkJson } from './wrk-json.js';
 
 export interface WrkOptions {
   core: number;
@@ -45,13 +46,7 @@ function setup(thread)
     thread.addr = wrk.lookup("127.0.0.1", tostring(port))[1]
   end
 end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('\\nWRKJSON {"requests":%d,"durationUs":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d,"mean":%.1f}\\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
-end
-`;
+${WRK_DONE_LUA}`;
 }
 
 /** Runs wrk once; `onStart` gets its pid (for CPU accounting). */
@@ -68,10 +63,7 @@ export async function runWrk(o: WrkOptions, onStart?: (pid: number) => void): Pr
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const line = out.split('\n').find((l) => l.startsWith('WRKJSON '));
-  if (code !== 0 || line === undefined) throw new Error(`wrk failed (exit ${code}): ${err.trim() || out.trim()}`);
-  const j = JSON.parse(line.slice('WRKJSON '.length)) as Record<string, number>;
-  const n = (k: string): number => j[k] ?? 0;
+  const n = parseWrkJson(code, out, err);
   return {
     requests: n('requests'),
     durationUs: n('durationUs'),

@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestBody } from './load.js';
 import type { LatencySummary } from './stats.js';
+import { WRK_DONE_LUA, parseWrkJson } from './wrk-json.js';
 
 export interface WrkLoadOptions {
   port: number;
@@ -51,13 +52,7 @@ function request()
   k = k + 1
   return reqs[(k % #reqs) + 1]
 end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('\\nWRKJSON {"requests":%d,"durationUs":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d,"mean":%.1f}\\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
-end
-`;
+${WRK_DONE_LUA}`;
 
 /** Writes the bodies, their headers and the script into `dir` (once per body set). */
 export function prepareBodies(dir: string, bodies: readonly RequestBody[]): void {
@@ -87,15 +82,12 @@ export async function runWrk(o: WrkLoadOptions): Promise<WrkLoadResult> {
     child.once('error', reject);
     child.once('exit', resolve);
   });
-  const line = out.split('\n').find((l) => l.startsWith('WRKJSON '));
-  if (code !== 0 || line === undefined) throw new Error(`wrk failed (exit ${code}): ${err.trim() || out.trim()}`);
-  const j = JSON.parse(line.slice('WRKJSON '.length)) as Record<string, number>;
-  const n = (k: string): number => j[k] ?? 0;
+  const n = parseWrkJson(code, out, err);
   const failed = n('connect') + n('read') + n('write') + n('status') + n('timeout');
   return {
     completed: n('requests') - n('status'),
     failed,
-    ...(failed > 0 ? { firstError: `wrk errors: ${line}` } : {}),
+    ...(failed > 0 ? { firstError: `wrk errors: connect ${n('connect')}, read ${n('read')}, write ${n('write')}, status ${n('status')}, timeout ${n('timeout')}` } : {}),
     latency: { count: n('requests'), meanMs: n('mean') / 1000, p50Ms: n('p50') / 1000, p90Ms: n('p90') / 1000, p99Ms: n('p99') / 1000, maxMs: n('max') / 1000 },
     windowMs: n('durationUs') / 1000,
   };
