@@ -176,6 +176,21 @@ describe('raw front', () => {
     assert.ok(ms >= 100 && ms < 2000, `closed after ${ms} ms`);
   });
 
+  it('keeps a keep-alive connection that goes on being used past the keep-alive timeout', async () => {
+    const { port } = await start(echo([]), { keepAliveTimeoutMs: 150 });
+    const c = new RawClient(port);
+    let closed = false;
+    void c.closed.then(() => (closed = true));
+    // 8 requests 60 ms apart: 480 ms on one connection, never 150 ms quiet.
+    for (let i = 0; i < 8; i++) {
+      c.write(req('GET', `/n${i}`));
+      assert.equal((await c.response()).headers['x-url'], `/n${i}`);
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    assert.equal(closed, false, 'still open while in use');
+    await c.closed;
+  });
+
   it('writes nothing for a client that left, and tells the request it is gone', async () => {
     let answered: (() => void) | undefined;
     const outcome: { aborted?: boolean; threw?: unknown; sent?: boolean } = {};

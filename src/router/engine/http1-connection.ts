@@ -62,7 +62,10 @@ export class Connection {
   private reused = false;
   /** Some byte of the response to the request in flight arrived. */
   private answered = false;
-  private idleMs: number;
+  /** How long it may stay idle in its pool: the pool's idleMs, shortened by the server's Keep-Alive hint. */
+  idleMs: number;
+  /** When it last went idle (epoch ms); its pool's sweep closes it once idle for idleMs. */
+  idleSince = 0;
   /** The last Keep-Alive header applied: node:http servers send the same one on every response. */
   private hint: string | undefined;
 
@@ -71,14 +74,12 @@ export class Connection {
     private readonly pool: ConnectionOwner,
   ) {
     this.idleMs = pool.idleMs;
-    // The socket's inactivity timer is the idle timeout: re-armed by every read and write, so it
-    // only fires once nothing moved for idleMs (ignored while busy: the engine times requests).
-    socket.setTimeout(this.idleMs);
-    socket.on('data', this.onData);
+    // Bytes arrive through read(), the socket's `onread` callback (http1-pool.ts), not 'data'
+    // events. No socket.setTimeout(): node re-arms it on every read and write; the pool's sweep
+    // closes idle connections instead (while busy, the engine times requests).
     socket.on('end', this.onEnd);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
-    socket.on('timeout', this.onTimeout);
   }
 
   /** Writes the request (with its body, in one write) and reads its response. */
@@ -103,7 +104,8 @@ export class Connection {
     if (ex !== undefined) this.settle(ex, new UpstreamError('reset', `${this.where(ex)}: the connection was closed by the router`));
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  /** A chunk of the response, the connection's own (not a view of a shared read buffer). */
+  read(chunk: Buffer): void {
     // Bytes on an idle connection (a 408 before the server closes, say) leave it in an unknown state.
     if (this.ex === undefined) return this.destroy();
     this.answered = true;
@@ -114,7 +116,7 @@ export class Connection {
       return this.fail(e);
     }
     if (done) this.complete();
-  };
+  }
 
   private readonly onEnd = (): void => {
     if (this.ex === undefined) return this.destroy();
@@ -125,10 +127,6 @@ export class Connection {
   private readonly onError = (e: Error): void => this.fail(e);
 
   private readonly onClose = (): void => (this.ex !== undefined ? this.fail(CLOSED) : this.destroy());
-
-  private readonly onTimeout = (): void => {
-    if (this.phase === 'idle') this.destroy();
-  };
 
   /** The attempt was abandoned: its socket may be mid-response, so it is destroyed, never pooled. */
   private readonly onAbort = (): void => {
@@ -188,10 +186,7 @@ export class Connection {
       this.hint = hint;
       const m = /timeout\s*=\s*(\d+)/i.exec(hint);
       const ms = m === null ? this.pool.idleMs : Math.min(this.pool.idleMs, Number(m[1]) * 1000 - HINT_MARGIN_MS);
-      if (ms !== this.idleMs) {
-        this.idleMs = ms;
-        if (ms > 0) this.socket.setTimeout(ms);
-      }
+      this.idleMs = ms;
     }
     return this.idleMs > 0;
   }

@@ -17,6 +17,9 @@ export class FrontServer extends Server implements ConnectionOwner {
   private readonly node: HttpServer;
   private readonly live = new Set<FrontConnection>();
   private checker: NodeJS.Timeout | undefined;
+  /** Slow requests are checked every this many sweeps (every checkIntervalMs). */
+  private expireEvery = 1;
+  private sweeps = 0;
 
   /** @throws MeridianError `INVALID_ARGUMENT` for a bad option. */
   constructor(
@@ -37,7 +40,9 @@ export class FrontServer extends Server implements ConnectionOwner {
       // headers and request timeouts) on its own 'listening' event; it never listens here.
       this.node.emit('listening');
       clearInterval(this.checker);
-      this.checker = setInterval(() => this.expire(), s.checkIntervalMs).unref();
+      const period = sweepPeriodMs(s);
+      this.expireEvery = Math.max(1, Math.round(s.checkIntervalMs / period));
+      this.checker = setInterval(() => this.check(), period).unref();
     });
   }
 
@@ -71,8 +76,18 @@ export class FrontServer extends Server implements ConnectionOwner {
     this.live.delete(c);
   }
 
-  private expire(): void {
+  /** Every sweep: keep-alive timeouts; every checkIntervalMs: slow requests (node:http's own cadence for those). */
+  private check(): void {
     const now = Date.now();
-    for (const c of this.live) c.expire(now);
+    const expire = ++this.sweeps % this.expireEvery === 0;
+    for (const c of this.live) {
+      c.sweep(now);
+      if (expire) c.expire(now);
+    }
   }
+}
+
+/** How often idle connections are looked at: a fifth of the keep-alive timeout, 10 ms to 1 s (so a 5 s timeout closes within 5–7 s). */
+function sweepPeriodMs(s: FrontSettings): number {
+  return Math.max(10, Math.min(1000, Math.floor(s.keepAliveTimeoutMs / 5), s.checkIntervalMs));
 }
