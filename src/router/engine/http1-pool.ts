@@ -65,18 +65,19 @@ class OriginPool implements ConnectionOwner {
 
   connect(): Connection {
     const o = this.origin;
-    let c: Connection | undefined;
+    // The socket needs its onread before the connection that reads it exists.
+    const to: { c?: Connection } = {};
     const onread = {
       buffer: READ_BUFFER,
       callback: (n: number, buf: Uint8Array): boolean => {
         const chunk = Buffer.allocUnsafe(n);
         chunk.set(buf.subarray(0, n));
-        c!.read(chunk);
+        to.c!.read(chunk);
         return true;
       },
     };
     const socket = connect({ host: o.hostname, port: o.port ?? 80, noDelay: true, keepAlive: true, keepAliveInitialDelay: TCP_KEEPALIVE_MS, onread });
-    c = new Connection(socket, this);
+    const c = (to.c = new Connection(socket, this));
     this.all.add(c);
     return c;
   }
