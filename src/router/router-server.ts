@@ -171,8 +171,7 @@ function regionOrder(o: RouterServerOptions, name: string, model: RoutingModel, 
   for (const r of model.regions) {
     if (residency !== null && !residency.includes(r.jurisdiction)) continue;
     if (version !== undefined && !r.versions.some((v) => v.version === version)) continue;
-    const rtt = o.engine.rttMs(r.region);
-    candidates.push({ region: r.region, latitude: r.latitude, longitude: r.longitude, jurisdiction: r.jurisdiction, country: r.country, continent: r.continent, healthy: o.engine.regionHealthy(name, r.region), ...(rtt !== undefined ? { rttMs: rtt } : {}) });
+    candidates.push({ region: r.region, latitude: r.latitude, longitude: r.longitude, jurisdiction: r.jurisdiction, country: r.country, continent: r.continent, healthy: o.engine.regionHealthy(name, r.region), rttMs: o.engine.rttMs(r.region) });
   }
   let policy = policies.get(model.policy);
   if (policy === undefined) {

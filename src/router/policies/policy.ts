@@ -23,7 +23,7 @@ export interface RegionCandidate {
   /** False when the router's health checks consider every endpoint of the region down. */
   healthy: boolean;
   /** Smoothed round-trip time from this edge, ms; undefined until measured. */
-  rttMs?: number;
+  rttMs?: number | undefined;
 }
 
 export interface PolicyContext {
