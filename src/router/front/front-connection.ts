@@ -9,7 +9,7 @@ import type { FrontHandler } from './exchange.js';
 import type { FrontSettings } from './front-options.js';
 import type { ExchangeOwner, RawExchange } from './raw-exchange.js';
 import { RequestReader } from './request-reader.js';
-import { writeMessage } from '../engine/http1-write.js';
+import { endAfterWrites, flushWrites, writeMessage } from '../engine/http1-write.js';
 import { responseHead } from './response-bytes.js';
 
 /** What a connection needs of its server. */
@@ -208,6 +208,8 @@ export class FrontConnection implements ExchangeOwner {
     const rest = this.reader.input.view();
     this.reader.input.clear();
     this.owner.remove(this);
+    // node:http writes to the socket itself from now on: what the raw path queued goes first.
+    flushWrites();
     // With no 'data' listener left the bytes wait in the stream's buffer; node:http's listener,
     // added synchronously by its 'connection' handler, reads them before anything newer.
     if (rest.length > 0) s.unshift(rest);
@@ -222,8 +224,7 @@ export class FrontConnection implements ExchangeOwner {
     this.active = true;
     this.reader.input.clear();
     this.resume();
-    if (last !== undefined) this.socket.end(last, 'latin1');
-    else this.socket.end();
+    endAfterWrites(this.socket, last);
   }
 
   private pause(): void {

@@ -8,6 +8,7 @@ import { Server, type Socket } from 'node:net';
 import type { FrontHandler } from './exchange.js';
 import { FrontConnection, type ConnectionOwner } from './front-connection.js';
 import { frontSettings, type FrontOptions, type FrontSettings } from './front-options.js';
+import { flushWrites } from '../engine/http1-write.js';
 import { nodeListener } from './node-exchange.js';
 
 export class FrontServer extends Server implements ConnectionOwner {
@@ -59,11 +60,14 @@ export class FrontServer extends Server implements ConnectionOwner {
 
   /** Closes every connection with no request being received or answered (raw and node:http ones). */
   closeIdleConnections(): void {
+    // A connection whose answer is queued (http1-write.ts) looks idle: the answer goes out first.
+    flushWrites();
     for (const c of this.live) if (c.idle) c.destroy();
     this.node.closeIdleConnections();
   }
 
   closeAllConnections(): void {
+    flushWrites();
     for (const c of this.live) c.destroy();
     this.node.closeAllConnections();
   }
