@@ -2,9 +2,9 @@
 // judge's measured values against its thresholds, with sample sizes — so a user sees exactly why
 // a rollout was promoted, paused or rolled back.
 import type { AnalysisRun } from '../../api/contract.js';
-import { parseFlags } from '../../config/flags.js';
-import { noExtraArgs, outputFlag } from '../args.js';
+import { noExtraArgs } from '../args.js';
 import { apiClient, printJson } from '../command.js';
+import { HELP_SHOWN, parseOutputCommand } from '../output-command.js';
 import { formatTime } from '../render/format.js';
 import { formatTable } from '../render/table.js';
 import { rolloutIdArg } from './rollout-control.js';
@@ -47,12 +47,9 @@ export function renderAnalysis(runs: readonly AnalysisRun[]): string[] {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(argv, { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, true);
-  if (f.help === true) {
-    console.log(HELP);
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, HELP, {});
+  if (cmd === HELP_SHOWN) return 0;
+  const { positionals, output } = cmd;
   const id = rolloutIdArg(positionals[0], 'analysis');
   noExtraArgs(positionals, 1, 'analysis');
   const client = apiClient();

@@ -1,12 +1,13 @@
 // `meridian apply -f rollout.yaml`: starts the rollout a manifest describes and follows it, exactly
 // like `meridian deploy` with the same settings as flags.
 import { readFileSync } from 'node:fs';
-import { parseFlags, requireFlag } from '../../config/flags.js';
+import { requireFlag } from '../../config/flags.js';
 import { MANIFEST_EXAMPLE, parseRolloutManifest } from '../../config/rollout-manifest.js';
 import { loadRegionCatalog } from '../../config/regions/catalog.js';
 import { MeridianError, messageOf } from '../../core/errors.js';
-import { noExtraArgs, outputFlag } from '../args.js';
+import { noExtraArgs } from '../args.js';
 import { apiClient } from '../command.js';
+import { HELP_SHOWN, parseOutputCommand } from '../output-command.js';
 import { runRollout } from '../rollout-run.js';
 
 const HELP = `Usage: meridian apply -f FILE [--output json] [--no-wait]
@@ -20,12 +21,9 @@ shadowSeconds, rollbackWindowSeconds, analysis}, shadow {percent, durationSecond
 analysis}. Exit codes are those of \`meridian deploy\`.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(argv, { file: { type: 'string', short: 'f' }, output: { type: 'string', short: 'o' }, 'no-wait': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
-  if (f.help === true) {
-    console.log(HELP);
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, HELP, { file: { type: 'string', short: 'f' }, 'no-wait': { type: 'boolean' } });
+  if (cmd === HELP_SHOWN) return 0;
+  const { flags: f, positionals, output } = cmd;
   noExtraArgs(positionals, 0, 'apply');
   const file = requireFlag('file', f.file, 'meridian apply -f rollout.yaml');
   let text: string;

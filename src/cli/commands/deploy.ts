@@ -1,10 +1,9 @@
 // `meridian deploy MODEL:VERSION --regions a,b`: validates everything locally, asks the control
 // plane to start the rollout, and follows it to its end.
 import { loadRegionCatalog } from '../../config/regions/catalog.js';
-import { parseFlags } from '../../config/flags.js';
-import { outputFlag } from '../args.js';
 import { apiClient } from '../command.js';
 import { parseDeployArgs } from '../deploy-args.js';
+import { HELP_SHOWN, parseOutputCommand } from '../output-command.js';
 import { runRollout } from '../rollout-run.js';
 import { STRATEGY_FLAG_SPEC, STRATEGY_HELP } from '../strategy-flags.js';
 
@@ -32,26 +31,17 @@ printed), 2 bad usage or a request the control plane refused (unknown model or v
 residency, unknown region).`;
 
 export async function main(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(
-    argv,
-    {
-      regions: { type: 'string' },
-      parallel: { type: 'string' },
-      waves: { type: 'string' },
-      'on-failure': { type: 'string' },
-      replicas: { type: 'string' },
-      ...STRATEGY_FLAG_SPEC,
-      output: { type: 'string', short: 'o' },
-      'no-wait': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
-  );
-  if (f.help === true) {
-    console.log(HELP);
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, HELP, {
+    regions: { type: 'string' },
+    parallel: { type: 'string' },
+    waves: { type: 'string' },
+    'on-failure': { type: 'string' },
+    replicas: { type: 'string' },
+    ...STRATEGY_FLAG_SPEC,
+    'no-wait': { type: 'boolean' },
+  });
+  if (cmd === HELP_SHOWN) return 0;
+  const { flags: f, positionals, output } = cmd;
   const { model, request } = parseDeployArgs(f, positionals, loadRegionCatalog());
   const client = apiClient();
   const rollout = await client.deploy(model, request);

@@ -5,8 +5,9 @@ import type { RegionInfo } from '../../api/contract.js';
 import { MeridianError } from '../../core/errors.js';
 import { numberFlag, parseFlags, requireFlag } from '../../config/flags.js';
 import type { ApiClient } from '../api-client.js';
-import { noExtraArgs, outputFlag } from '../args.js';
+import { noExtraArgs } from '../args.js';
 import { apiClient, printJson } from '../command.js';
+import { HELP_SHOWN, parseOutputCommand } from '../output-command.js';
 import { dispatch } from '../subcommands.js';
 import { buildDrillReport, renderDrillReport } from '../load/drill-report.js';
 import { DEFAULT_TIMEOUT_MS, LOAD_FLAGS, MAX_RPS, loadPlanOf, type LoadPlan } from '../load/load-flags.js';
@@ -68,13 +69,10 @@ async function checkRegion(client: ApiClient, model: string, region: string): Pr
 }
 
 async function outage(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(argv, { ...LOAD_FLAGS, region: { type: 'string' }, mode: { type: 'string' }, warmup: { type: 'string' }, 'restore-after': { type: 'string' } }, true);
-  if (f.help === true) {
-    console.log(OUTAGE_HELP);
-    return 0;
-  }
   // Everything that can be checked locally is, before the control plane is asked anything.
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, OUTAGE_HELP, { ...LOAD_FLAGS, region: { type: 'string' }, mode: { type: 'string' }, warmup: { type: 'string' }, 'restore-after': { type: 'string' } });
+  if (cmd === HELP_SHOWN) return 0;
+  const { flags: f, positionals, output } = cmd;
   noExtraArgs(positionals, 0, 'drill outage');
   const region = requireFlag('region', f.region, 'the region to fail, e.g. --region eu-west-1');
   const mode = f.mode;

@@ -3,12 +3,12 @@
 import type { EventRecord } from '../../api/contract.js';
 import type { EventsQuery } from '../../api/requests.js';
 import { MeridianError } from '../../core/errors.js';
-import { parseFlags } from '../../config/flags.js';
 import { parseRegionList } from '../../config/region-list.js';
 import { loadRegionCatalog } from '../../config/regions/catalog.js';
 import type { ApiClient } from '../api-client.js';
-import { modelArg, noExtraArgs, outputFlag, type OutputFormat } from '../args.js';
+import { modelArg, noExtraArgs, type OutputFormat } from '../args.js';
 import { apiClient, printJson } from '../command.js';
+import { HELP_SHOWN, parseOutputCommand } from '../output-command.js';
 import { eventLine } from '../render/events.js';
 
 const HELP = `Usage: meridian events [-f|--follow] [--model M] [--region R] [--rollout ID] [--output json]
@@ -23,16 +23,9 @@ const MAX_RECONNECTS = 5;
 const RECONNECT_DELAY_MS = 1000;
 
 export async function main(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(
-    argv,
-    { follow: { type: 'boolean', short: 'f' }, model: { type: 'string' }, region: { type: 'string' }, rollout: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
-    true,
-  );
-  if (f.help === true) {
-    console.log(HELP);
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, HELP, { follow: { type: 'boolean', short: 'f' }, model: { type: 'string' }, region: { type: 'string' }, rollout: { type: 'string' } });
+  if (cmd === HELP_SHOWN) return 0;
+  const { flags: f, positionals, output } = cmd;
   const q: EventsQuery = {};
   if (f.rollout !== undefined) {
     const id = Number(f.rollout);

@@ -1,7 +1,7 @@
 // `meridian history MODEL`: the model's rollouts, newest first.
-import { parseFlags } from '../../config/flags.js';
-import { modelArg, noExtraArgs, outputFlag } from '../args.js';
+import { modelArg, noExtraArgs } from '../args.js';
 import { apiClient, printJson } from '../command.js';
+import { HELP_SHOWN, parseOutputCommand } from '../output-command.js';
 import { formatTime, formatWaves } from '../render/format.js';
 import { formatTable } from '../render/table.js';
 
@@ -11,12 +11,9 @@ The model's rollouts, newest first: id, kind (deploy or rollback), from → to v
 waves, when and by whom, and why it ended as it did.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(argv, { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, true);
-  if (f.help === true) {
-    console.log(HELP);
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, HELP, {});
+  if (cmd === HELP_SHOWN) return 0;
+  const { positionals, output } = cmd;
   const model = modelArg(positionals[0], 'history', 'iris');
   noExtraArgs(positionals, 1, 'history');
   const list = await apiClient().history(model);

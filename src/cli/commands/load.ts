@@ -1,12 +1,12 @@
 // `meridian load`: open-loop load against the router, to see latency, errors and where requests
 // went. The engine (schedule, connections, records, report) is in src/cli/load/.
-import { parseFlags } from '../../config/flags.js';
-import { noExtraArgs, outputFlag } from '../args.js';
+import { noExtraArgs } from '../args.js';
 import { printJson } from '../command.js';
 import { LOAD_FLAGS, MAX_DURATION_S, MAX_RPS, DEFAULT_TIMEOUT_MS, loadPlanOf } from '../load/load-flags.js';
 import { prepareLoad, startLoad } from '../load/load-run.js';
 import { buildLoadReport, renderLoadReport } from '../load/report.js';
 import { resolveRouterUrl } from '../load/router-target.js';
+import { HELP_SHOWN, parseOutputCommand } from '../output-command.js';
 
 const HELP = `Usage: meridian load --model M --rps N --duration S [--from LAT,LON ...] [--country CC]
                      [--router URL] [--timeout-ms MS] [--output json]
@@ -35,12 +35,9 @@ rate. Exit 0 when the load ran, whatever the router answered; 1 if the router ca
 Example: meridian load --model iris --rps 200 --duration 30 --from 50.11,8.68`;
 
 export async function main(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(argv, LOAD_FLAGS, true);
-  if (f.help === true) {
-    console.log(HELP);
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, HELP, LOAD_FLAGS);
+  if (cmd === HELP_SHOWN) return 0;
+  const { flags: f, positionals, output } = cmd;
   noExtraArgs(positionals, 0, 'load');
   const plan = loadPlanOf(f, 'load', 0.1);
   const router = resolveRouterUrl(f.router);

@@ -2,9 +2,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { MeridianError } from '../../core/errors.js';
 import { JURISDICTIONS } from '../../core/regions.js';
-import { parseFlags, requireFlag } from '../../config/flags.js';
-import { nameArg, noExtraArgs, outputFlag } from '../args.js';
+import { requireFlag } from '../../config/flags.js';
+import { nameArg, noExtraArgs } from '../args.js';
 import { apiClient, printJson } from '../command.js';
+import { HELP_SHOWN, parseOutputCommand } from '../output-command.js';
 import { formatBytes, formatTime } from '../render/format.js';
 import { formatTable } from '../render/table.js';
 import { dispatch } from '../subcommands.js';
@@ -33,12 +34,9 @@ function residencyFlag(raw: string | undefined): string[] | null {
 }
 
 async function push(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(argv, { name: { type: 'string' }, version: { type: 'string' }, residency: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, true);
-  if (f.help === true) {
-    console.log(PUSH_HELP);
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, PUSH_HELP, { name: { type: 'string' }, version: { type: 'string' }, residency: { type: 'string' } });
+  if (cmd === HELP_SHOWN) return 0;
+  const { flags: f, positionals, output } = cmd;
   const file = positionals[0];
   if (file === undefined) throw new MeridianError('USAGE', 'missing FILE: the .onnx file to push, e.g. meridian models push models/iris-v2.onnx --name iris --version v2');
   noExtraArgs(positionals, 1, 'models push');
@@ -55,12 +53,9 @@ async function push(argv: string[]): Promise<number> {
 }
 
 async function list(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(argv, { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, true);
-  if (f.help === true) {
-    console.log('Usage: meridian models list [--output json]\n\nEvery pushed model version: digest, size, residency, signature, when and by whom.');
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, 'Usage: meridian models list [--output json]\n\nEvery pushed model version: digest, size, residency, signature, when and by whom.', {});
+  if (cmd === HELP_SHOWN) return 0;
+  const { positionals, output } = cmd;
   noExtraArgs(positionals, 0, 'models list');
   const models = await apiClient().models();
   if (output === 'json') printJson(models);

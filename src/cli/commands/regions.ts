@@ -2,9 +2,9 @@
 import type { RegionInfo } from '../../api/contract.js';
 import { MeridianError } from '../../core/errors.js';
 import { CLOUD_PROVIDERS, JURISDICTIONS } from '../../core/regions.js';
-import { parseFlags } from '../../config/flags.js';
-import { noExtraArgs, outputFlag } from '../args.js';
+import { noExtraArgs } from '../args.js';
 import { apiClient, printJson } from '../command.js';
+import { HELP_SHOWN, parseOutputCommand } from '../output-command.js';
 import { formatTable } from '../render/table.js';
 
 const HELP = `Usage: meridian regions [--provider aws|gcp|azure] [--jurisdiction EU] [--output json]
@@ -20,12 +20,9 @@ function oneOf(flag: string, raw: string | undefined, allowed: readonly string[]
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(argv, { provider: { type: 'string' }, jurisdiction: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, true);
-  if (f.help === true) {
-    console.log(HELP);
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, HELP, { provider: { type: 'string' }, jurisdiction: { type: 'string' } });
+  if (cmd === HELP_SHOWN) return 0;
+  const { flags: f, positionals, output } = cmd;
   const provider = oneOf('provider', f.provider, CLOUD_PROVIDERS, (s) => s.toLowerCase());
   const jurisdiction = oneOf('jurisdiction', f.jurisdiction, JURISDICTIONS, (s) => s.toUpperCase());
   noExtraArgs(positionals, 0, 'regions');

@@ -1,11 +1,11 @@
 // `meridian rollback MODEL`: returns regions to the model's previous version, as a rollout that
 // is followed and reported exactly like a deploy.
 import type { RollbackRequest } from '../../api/requests.js';
-import { parseFlags } from '../../config/flags.js';
 import { parseRegionList } from '../../config/region-list.js';
 import { loadRegionCatalog } from '../../config/regions/catalog.js';
-import { modelArg, noExtraArgs, onFailureFlag, outputFlag, parallelFlag } from '../args.js';
+import { modelArg, noExtraArgs, onFailureFlag, parallelFlag } from '../args.js';
 import { apiClient } from '../command.js';
+import { HELP_SHOWN, parseOutputCommand } from '../output-command.js';
 import { runRollout } from '../rollout-run.js';
 
 const HELP = `Usage: meridian rollback MODEL [options]
@@ -21,23 +21,9 @@ Options:
   --no-wait             print the rollout id and return at once`;
 
 export async function main(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(
-    argv,
-    {
-      regions: { type: 'string' },
-      parallel: { type: 'string' },
-      'on-failure': { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      'no-wait': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
-  );
-  if (f.help === true) {
-    console.log(HELP);
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, HELP, { regions: { type: 'string' }, parallel: { type: 'string' }, 'on-failure': { type: 'string' }, 'no-wait': { type: 'boolean' } });
+  if (cmd === HELP_SHOWN) return 0;
+  const { flags: f, positionals, output } = cmd;
   const req: RollbackRequest = {};
   if (f.regions !== undefined) req.regions = parseRegionList(f.regions, loadRegionCatalog(), positionals);
   const model = modelArg(positionals[0], 'rollback', 'iris');

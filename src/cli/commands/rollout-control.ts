@@ -1,10 +1,10 @@
 // `meridian promote|pause|resume|abort ROLLOUT`: steer a running release strategy. Each prints the
 // rollout's state after the command; the control plane records who did it, as an event.
 import type { RolloutCommand } from '../../api/contract.js';
-import { parseFlags } from '../../config/flags.js';
 import { MeridianError } from '../../core/errors.js';
-import { noExtraArgs, outputFlag } from '../args.js';
+import { noExtraArgs } from '../args.js';
 import { apiClient, printJson } from '../command.js';
+import { HELP_SHOWN, parseOutputCommand } from '../output-command.js';
 
 const WHAT: Record<RolloutCommand, string> = {
   promote: 'Leaves the current strategy step now — without waiting for its bake or analysis — and goes\nto the next (the last step promotes the version). Also ends a pause.',
@@ -23,12 +23,9 @@ export function rolloutIdArg(raw: string | undefined, command: string): number {
 
 export function commandMain(command: RolloutCommand): (argv: string[]) => Promise<number> {
   return async (argv) => {
-    const { values: f, positionals } = parseFlags(argv, { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, true);
-    if (f.help === true) {
-      console.log(`Usage: meridian ${command} ROLLOUT [--output json]\n\n${WHAT[command]}\n\nNeeds a deployer or admin token.`);
-      return 0;
-    }
-    const output = outputFlag(f.output);
+    const cmd = parseOutputCommand(argv, `Usage: meridian ${command} ROLLOUT [--output json]\n\n${WHAT[command]}\n\nNeeds a deployer or admin token.`, {});
+    if (cmd === HELP_SHOWN) return 0;
+    const { positionals, output } = cmd;
     const id = rolloutIdArg(positionals[0], command);
     noExtraArgs(positionals, 1, command);
     const r = await apiClient().rolloutCommand(id, command);

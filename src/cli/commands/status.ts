@@ -1,9 +1,9 @@
 // `meridian status [MODEL]`: what runs where — per model, each region's version, phase, replicas,
 // health and share of traffic.
 import type { ModelStatus } from '../../api/contract.js';
-import { parseFlags } from '../../config/flags.js';
-import { modelArg, noExtraArgs, outputFlag } from '../args.js';
+import { modelArg, noExtraArgs } from '../args.js';
 import { apiClient, printJson } from '../command.js';
+import { HELP_SHOWN, parseOutputCommand } from '../output-command.js';
 import { formatPercent } from '../render/format.js';
 import { formatTable } from '../render/table.js';
 
@@ -22,12 +22,9 @@ export function statusLines(s: ModelStatus): string[] {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(argv, { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, true);
-  if (f.help === true) {
-    console.log(HELP);
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, HELP, {});
+  if (cmd === HELP_SHOWN) return 0;
+  const { positionals, output } = cmd;
   const model = positionals[0] === undefined ? undefined : modelArg(positionals[0], 'status', 'iris');
   noExtraArgs(positionals, 1, 'status');
   const client = apiClient();

@@ -3,8 +3,9 @@
 import type { Role } from '../../api/contract.js';
 import { MeridianError } from '../../core/errors.js';
 import { parseFlags } from '../../config/flags.js';
-import { noExtraArgs, outputFlag } from '../args.js';
+import { noExtraArgs } from '../args.js';
 import { apiClient, printJson } from '../command.js';
+import { HELP_SHOWN, OUTPUT_COMMAND_FLAGS, parseOutputCommand } from '../output-command.js';
 import { formatTime } from '../render/format.js';
 import { formatTable } from '../render/table.js';
 import { dispatch } from '../subcommands.js';
@@ -16,15 +17,16 @@ admin (tokens). Needs an admin token.`;
 
 const ROLES: readonly Role[] = ['viewer', 'deployer', 'admin'];
 
-const SPEC = { role: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } as const;
+/**
+ * create's --role. list and revoke accept it too and ignore it, and revoke takes --output without
+ * checking it: the three once shared one flag spec, and a command line that worked still works.
+ */
+const ROLE_FLAG = { role: { type: 'string' } } as const;
 
 async function create(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(argv, SPEC, true);
-  if (f.help === true) {
-    console.log('Usage: meridian tokens create NAME --role viewer|deployer|admin [--output json]\n\nCreates a token and prints it once; store it now.');
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, 'Usage: meridian tokens create NAME --role viewer|deployer|admin [--output json]\n\nCreates a token and prints it once; store it now.', ROLE_FLAG);
+  if (cmd === HELP_SHOWN) return 0;
+  const { flags: f, positionals, output } = cmd;
   const name = positionals[0];
   if (name === undefined) throw new MeridianError('USAGE', 'missing NAME: who or what will use the token, e.g. meridian tokens create ci --role deployer');
   noExtraArgs(positionals, 1, 'tokens create');
@@ -39,12 +41,9 @@ async function create(argv: string[]): Promise<number> {
 }
 
 async function list(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(argv, SPEC, true);
-  if (f.help === true) {
-    console.log('Usage: meridian tokens list [--output json]\n\nLists tokens: id, name, role, created. Never their secrets.');
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, 'Usage: meridian tokens list [--output json]\n\nLists tokens: id, name, role, created. Never their secrets.', ROLE_FLAG);
+  if (cmd === HELP_SHOWN) return 0;
+  const { positionals, output } = cmd;
   noExtraArgs(positionals, 0, 'tokens list');
   const tokens = await apiClient().tokens();
   if (output === 'json') printJson(tokens);
@@ -53,7 +52,7 @@ async function list(argv: string[]): Promise<number> {
 }
 
 async function revoke(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(argv, SPEC, true);
+  const { values: f, positionals } = parseFlags(argv, { ...ROLE_FLAG, ...OUTPUT_COMMAND_FLAGS }, true);
   if (f.help === true) {
     console.log('Usage: meridian tokens revoke ID\n\nRevokes a token at once (`meridian tokens list` shows the ids).');
     return 0;

@@ -1,9 +1,9 @@
 // `meridian traffic MODEL [--policy ...]`: show or set how a model's requests choose a region.
 import type { RoutingPolicySpec } from '../../core/routing-table.js';
 import { MeridianError } from '../../core/errors.js';
-import { parseFlags } from '../../config/flags.js';
-import { modelArg, noExtraArgs, outputFlag } from '../args.js';
+import { modelArg, noExtraArgs } from '../args.js';
 import { apiClient, printJson } from '../command.js';
+import { HELP_SHOWN, parseOutputCommand } from '../output-command.js';
 
 const HELP = `Usage: meridian traffic MODEL [--policy TYPE [options]] [--output json]
 
@@ -88,24 +88,15 @@ function describe(p: RoutingPolicySpec): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parseFlags(
-    argv,
-    {
-      policy: { type: 'string' },
-      bias: { type: 'string' },
-      weights: { type: 'string' },
-      order: { type: 'string' },
-      rule: { type: 'string', multiple: true },
-      output: { type: 'string', short: 'o' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
-  );
-  if (f.help === true) {
-    console.log(HELP);
-    return 0;
-  }
-  const output = outputFlag(f.output);
+  const cmd = parseOutputCommand(argv, HELP, {
+    policy: { type: 'string' },
+    bias: { type: 'string' },
+    weights: { type: 'string' },
+    order: { type: 'string' },
+    rule: { type: 'string', multiple: true },
+  });
+  if (cmd === HELP_SHOWN) return 0;
+  const { flags: f, positionals, output } = cmd;
   if (positionals[0] === undefined) throw new MeridianError('USAGE', 'name the model: meridian traffic MODEL [--policy ...]');
   const model = modelArg(positionals[0], 'traffic', 'iris');
   noExtraArgs(positionals, 1, 'traffic');

@@ -16,6 +16,7 @@ export const MAX_DURATION_S = 600;
  */
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
+/** Both commands parse these with parseOutputCommand, which adds --output and --help. */
 export const LOAD_FLAGS = {
   model: { type: 'string' },
   rps: { type: 'string' },
@@ -24,8 +25,6 @@ export const LOAD_FLAGS = {
   country: { type: 'string' },
   router: { type: 'string' },
   'timeout-ms': { type: 'string' },
-  output: { type: 'string', short: 'o' },
-  help: { type: 'boolean', short: 'h' },
 } as const satisfies FlagSpec;
 
 /** What to send, how fast and for how long; the router URL is resolved separately. */
