@@ -37,119 +37,17 @@
 // no closure per timer, and no promise of its own: an attempt reports to its sink, the race to
 // `hooks.finished`, so an answer reaches the client one promise reaction after the upstream's.
 // Inference is stateless, so sending it twice is safe (ANCHORS "physical limits").
-import { Cancel } from './cancel.js';
+// This file holds the policy above: when attempts start, are replaced and give up, and the timers
+// behind it. The bookkeeping under it (the attempts in flight, their budget slots, settling, the
+// result) is race-attempts.ts, which Race extends; the contract with the engine (RaceHooks and
+// what crosses it) is race-hooks.ts.
+import type { RaceHooks, RaceSettings } from './race-hooks.js';
+import { RaceAttempts, type Running } from './race-attempts.js';
 import type { RetryBudget } from './retry-budget.js';
-import type { Avoid } from './target-planner.js';
-import type { Timer, Timers } from './timers.js';
-import type { ClientSignal, Target, UpstreamResponse } from './types.js';
+import type { ClientSignal, Target } from './types.js';
 import { UpstreamError, type FailureReason } from './upstream-error.js';
 
-/** The result of one attempt. `status` is the upstream's for `http_5xx`. */
-export type AttemptOutcome = { ok: true; response: UpstreamResponse; latencyMs: number } | { ok: false; reason: FailureReason; message: string; status?: number };
-
-export type RaceRole = 'primary' | 'retry' | 'hedge';
-
-/** Where an attempt reports how it ended: exactly once, never synchronously from `attempt`. */
-export interface AttemptSink {
-  /** `now`: monotonic ms, when the outcome arrived. */
-  settle(outcome: AttemptOutcome, now: number): void;
-}
-
-/**
- * What the scheduler asks of the engine, about one request (`C`, the engine's per-request
- * context). One long-lived object: a request costs no closures here.
- */
-export interface RaceHooks<C> {
-  /** The next target for a first try or a retry, `avoid`'s region last (or never, if strict); suspect endpoints only as a `lastResort`. */
-  next(ctx: C, avoid?: Avoid, lastResort?: boolean): Target | undefined;
-  /** The next target for a hedge of `slow` (its version, never a suspect endpoint), `avoid`'s region last (or never). */
-  nextHedge(ctx: C, slow: Target, avoid?: Avoid): Target | undefined;
-  /**
-   * Starts one attempt, begun at `startedAt` (monotonic ms), which runs until it ends or `cancel`
-   * aborts (per-try timeout, hedge won, deadline) and then reports to `sink`. Throwing counts as a
-   * `network` failure.
-   */
-  attempt(ctx: C, t: Target, role: RaceRole, cancel: Cancel, sink: AttemptSink, startedAt: number): void;
-  hedgeDelayMs(ctx: C, t: Target): number;
-  perTryTimeoutMs(ctx: C, t: Target, remainingMs: number): number;
-  /** True when `t`'s region answered this model and action at or after `since` (monotonic ms). */
-  answeredSince(ctx: C, t: Target, since: number): boolean;
-  /** Attempts of every request in flight to `t`'s region for this model and action. */
-  inFlight(ctx: C, t: Target): number;
-  /** How far behind the router's event loop is now, ms. */
-  loopLagMs(): number;
-  /** An attempt to `t` started at `since` got nothing back in time (timeout, silent region): avoid `t` unless it answered anything since. */
-  onSuspect(t: Target, since: number): void;
-  onRetry(failed: Target, reason: FailureReason): void;
-  onHedge(slow: Target): void;
-  onBudgetExhausted(ctx: C, role: 'retry' | 'hedge'): void;
-  /**
-   * An attempt ended: `won` when its answer is the request's. Abandoned attempts end with the
-   * reason they were abandoned for (`slow`: a hedge won or the request moved on; `timeout`: past
-   * its per-try timeout; `aborted`: the request ended otherwise).
-   */
-  onSettled(ctx: C, t: Target, role: RaceRole, outcome: AttemptOutcome, latencyMs: number, won: boolean): void;
-  /** The request's result, once; `now`: monotonic ms. Attempts still running report to onSettled later. */
-  finished(ctx: C, result: RaceResult, now: number): void;
-}
-
-/** The scheduler's fixed parameters. */
-export interface RaceSettings {
-  recheckMs: number;
-  maxHedges: number;
-  deadlineMs: number;
-  overloadLagMs: number;
-  monotonicMs: () => number;
-  timers: Timers;
-}
-
-interface RaceCounts {
-  attempts: number;
-  hedged: boolean;
-}
-
-export type RaceResult =
-  | ({ ok: true; target: Target; response: UpstreamResponse; latencyMs: number } & RaceCounts)
-  | ({ ok: false; code: 'UPSTREAM_UNAVAILABLE' | 'DEADLINE_EXCEEDED'; message: string; last: Target | undefined } & RaceCounts);
-
-/** Why an attempt is cut when the request ended some other way (answered elsewhere, deadline, client gone): no evidence either way. */
-const REQUEST_ENDED = new UpstreamError('aborted', 'abandoned: the request ended');
-
-/** An attempt in flight, abortable on its own; the sink its outcome comes to. */
-class Running implements AttemptSink {
-  readonly cancel = new Cancel();
-  hedgeTimer: Timer | undefined = undefined;
-  /** The per-try timeout; later the wait for a retry slot, or the overload postponement. */
-  tryTimer: Timer | undefined = undefined;
-  /** The per-try timeout in ms, its overload postponement included. */
-  timeoutMs = 0;
-  /** The target found while waiting for a retry slot, kept for the next look. */
-  held: Target | undefined = undefined;
-  /** Triggered a hedge that runs beside it. */
-  slow = false;
-  /** Past its per-try timeout. */
-  stuck = false;
-  /** Aborted by the race; its outcome is still to arrive. */
-  abandoned = false;
-  /** Waited for a retry slot at least once. */
-  starved = false;
-  /** Its per-try timeout was put off once for the router's own lag. */
-  postponed = false;
-
-  constructor(
-    private readonly race: { settled(a: Running, out: AttemptOutcome, now: number): void },
-    readonly target: Target,
-    readonly role: RaceRole,
-    /** Monotonic ms. */
-    readonly startedAt: number,
-    /** Holds a budget slot: a retry or hedge that may duplicate work, until its per-try timeout. */
-    public slot: boolean,
-  ) {}
-
-  settle(out: AttemptOutcome, now: number): void {
-    this.race.settled(this, out, now);
-  }
-}
+export type { AttemptOutcome, AttemptSink, RaceHooks, RaceResult, RaceRole, RaceSettings } from './race-hooks.js';
 
 /**
  * Runs attempts until one answers, the targets or the budget run out, or the deadline passes; the
@@ -160,26 +58,7 @@ export function race<C>(hooks: RaceHooks<C>, settings: RaceSettings, ctx: C, bud
   new Race(hooks, settings, ctx, budget, signal, started).start();
 }
 
-class Race<C> {
-  /** Attempts not settled yet, oldest first. */
-  private running: Running[] = [];
-  private failures: string[] | undefined;
-  private attempts = 0;
-  private hedges = 0;
-  private done = false;
-  private last: Target | undefined;
-  private deadlineTimer: Timer | undefined;
-  private readonly onClientGone = (): void => this.fail('UPSTREAM_UNAVAILABLE', 'the client went away');
-
-  constructor(
-    private readonly h: RaceHooks<C>,
-    private readonly s: RaceSettings,
-    private readonly ctx: C,
-    private readonly budget: RetryBudget,
-    private readonly signal: ClientSignal | undefined,
-    private readonly started: number,
-  ) {}
-
+class Race<C> extends RaceAttempts<C> {
   // Timer callbacks: static, so that arming a timer allocates no closure.
   private static deadline(this: void, r: Race<unknown>): void {
     r.fail('DEADLINE_EXCEEDED', r.deadlineText());
@@ -206,93 +85,19 @@ class Race<C> {
     return `no answer within the ${this.s.deadlineMs} ms deadline`;
   }
 
-  private release(a: Running): void {
-    if (!a.slot) return;
-    a.slot = false;
-    this.budget.release();
-  }
-
-  private abandon(a: Running, why: UpstreamError): void {
-    a.abandoned = true;
-    this.release(a);
-    this.clearTimers(a);
-    a.cancel.abort(why);
-  }
-
-  private clearTimers(a: Running): void {
-    this.s.timers.clear(a.hedgeTimer);
-    this.s.timers.clear(a.tryTimer);
-    a.hedgeTimer = a.tryTimer = undefined;
-  }
-
-  /** Something in flight may still answer in time: neither stuck nor abandoned, nor (`silentRegion`) in that region. */
-  private liveBesides(me: Running | undefined, silentRegion?: string): boolean {
-    for (const r of this.running) if (r !== me && !r.stuck && !r.abandoned && r.target.region !== silentRegion) return true;
-    return false;
-  }
-
-  private waiting(): boolean {
-    for (const r of this.running) if (!r.abandoned) return true;
-    return false;
-  }
-
-  private finish(r: RaceResult, now?: number): void {
-    if (this.done) return;
-    this.done = true;
-    this.s.timers.clear(this.deadlineTimer);
-    for (const a of this.running) {
-      this.clearTimers(a);
-      if (r.ok && a.slow) a.cancel.abort(new UpstreamError('slow', `${a.target.endpoint.id} was slower than the hedge sent for it`));
-      else if (r.ok && a.stuck) a.cancel.abort(new UpstreamError('timeout', `${a.target.endpoint.id} did not answer within its per-try timeout`));
-      else a.cancel.abort(REQUEST_ENDED);
-    }
-    this.signal?.off(this.onClientGone);
-    this.h.finished(this.ctx, r, now ?? this.s.monotonicMs());
-  }
-
-  private fail(code: 'UPSTREAM_UNAVAILABLE' | 'DEADLINE_EXCEEDED', why: string, now?: number): void {
-    const message = this.failures !== undefined ? `${this.failures.join('; ')}; ${why}` : why;
-    this.finish({ ok: false, code, message, last: this.last, attempts: this.attempts, hedged: this.hedges > 0 }, now);
-  }
-
-  /** Starts an attempt at `t`; `now`: monotonic ms, when known. */
-  private launch(t: Target, role: RaceRole, slot: boolean, now = this.s.monotonicMs()): void {
-    this.attempts++;
-    this.last = t;
-    const me = new Running(this, t, role, now, slot);
-    // Usually the only one: a literal is sized for it, where push would make room for 16.
-    if (this.running.length === 0) this.running = [me];
-    else this.running.push(me);
+  /** A launched attempt's hedge delay (while hedges are left) and per-try timeout. */
+  protected override arm(me: Running, now: number): void {
+    const t = me.target;
     if (this.hedges < this.s.maxHedges) me.hedgeTimer = this.s.timers.after(this.h.hedgeDelayMs(this.ctx, t), now, Race.hedgeDue, this, me);
     const remaining = this.s.deadlineMs - (now - this.started);
     me.timeoutMs = this.h.perTryTimeoutMs(this.ctx, t, remaining);
     me.tryTimer = this.s.timers.after(me.timeoutMs, now, Race.tryDue, this, me);
-    try {
-      this.h.attempt(this.ctx, t, role, me.cancel, me, now);
-    } catch (e) {
-      // As if the attempt had failed at once, reported like any outcome: in a later microtask.
-      queueMicrotask(() => me.settle({ ok: false, reason: 'network', message: `${t.endpoint.id}: ${String(e)}` }, this.s.monotonicMs()));
-    }
   }
 
-  /** `me` reported its outcome (the sink's call). */
-  settled(me: Running, out: AttemptOutcome, now: number): void {
-    const running = this.running;
-    const i = running.indexOf(me);
-    if (i >= 0) {
-      // splice would allocate the array of what it removed.
-      for (let j = i + 1; j < running.length; j++) running[j - 1] = running[j]!;
-      running.pop();
-    }
-    this.clearTimers(me);
-    this.release(me);
-    this.h.onSettled(this.ctx, me.target, me.role, out, now - me.startedAt, out.ok && !this.done);
-    if (this.done) return;
-    if (out.ok) return this.finish({ ok: true, target: me.target, response: out.response, latencyMs: out.latencyMs, attempts: this.attempts, hedged: this.hedges > 0 }, now);
-    (this.failures ??= []).push(out.message);
+  protected override failed(me: Running, reason: FailureReason, now: number): void {
     // The dispatch's own ceiling is the deadline too; whichever timer fires first, it is the deadline.
     if (now - this.started >= this.s.deadlineMs) return this.fail('DEADLINE_EXCEEDED', this.deadlineText(), now);
-    if (!this.liveBesides(undefined)) this.retry(me.target, out.reason, now);
+    if (!this.liveBesides(undefined)) this.retry(me.target, reason, now);
   }
 
   /** After a failure with nothing live in flight; attempts still stuck keep their chance meanwhile. */

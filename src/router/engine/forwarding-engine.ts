@@ -3,6 +3,10 @@
 // This file only wires the pieces, each in its own file:
 //   attempt stack   observe → hard timeout → network delay → transport      (compose.ts)
 //   request policy  retries, hedges, per-try timeouts, budget, deadline     (attempt-race.ts)
+//                   under it, the bookkeeping: attempts in flight, result   (race-attempts.ts)
+//   race hooks      the race's view of the engine: next target, timeouts,   (engine-race-hooks.ts)
+//                   one attempt sent and observed, the request's end
+//   responses       a race's result or a shed request as a ForwardResult    (forward-result.ts)
 //   where to go     region order → version → power of two choices          (target-planner.ts)
 //   health          active probes (health-checker.ts) + passive outliers   (outlier-detector.ts)
 //                   + suspicion after a refusal or a silent timeout       (suspects.ts)
@@ -13,14 +17,14 @@
 // request the engine allocates one context, one planner and one race, reads the clock twice (start
 // and answer) and resolves one promise, in the reaction to the upstream's answer.
 import { systemClock, type Clock } from '../../core/clock.js';
-import { MeridianError, httpStatusOf } from '../../core/errors.js';
+import { MeridianError } from '../../core/errors.js';
 import type { RoutingTable } from '../../core/routing-table.js';
 import type { Registry } from '../../monitor/prometheus.js';
-import { hedgeDelayMs, perTryTimeoutMs } from './adaptive-timeouts.js';
-import { race, type AttemptOutcome, type AttemptSink, type RaceHooks, type RaceResult, type RaceSettings } from './attempt-race.js';
-import type { Cancel } from './cancel.js';
+import { race, type RaceSettings } from './attempt-race.js';
 import { compose } from './compose.js';
 import { createEngineMetrics, type EngineMetrics } from './engine-metrics.js';
+import { EngineRaceHooks, type RequestContext } from './engine-race-hooks.js';
+import { shedResponse } from './forward-result.js';
 import { withTimeout } from './hard-timeout.js';
 import { HealthChecker } from './health-checker.js';
 import { LatencyWindows, LoadTracker, RttEstimator } from './latency.js';
@@ -35,13 +39,11 @@ import { RetryBudget } from './retry-budget.js';
 import { Sampler } from './sampling.js';
 import { resolveEngineSettings, type EngineSettings } from './settings.js';
 import { SuspectEndpoints } from './suspects.js';
-import { upstreamErrorText, viewOf, type ModelView, type RegionView } from './table-views.js';
+import { viewOf, type RegionView } from './table-views.js';
 import { TargetPlanner, plannedRegions, type PlannerHealth } from './target-planner.js';
 import { timersFor } from './timers.js';
 import { createTransport, type Transport } from './transport.js';
-import { latencyKeyOf, oipPathOf } from './target-strings.js';
-import type { Dispatch, ForwardAction, ForwardRequest, ForwardResult, OutputSample, Target, UpstreamRequest, UpstreamResponse } from './types.js';
-import { toUpstreamError } from './upstream-error.js';
+import type { Dispatch, ForwardRequest, ForwardResult, OutputSample, Target } from './types.js';
 
 /** What the engine is built from (STYLE #2: collaborators come in as arguments). */
 export interface EngineOptions {
@@ -58,22 +60,6 @@ export interface EngineOptions {
   random?: () => number;
   /** Starts every sampled request's id; by default this process's id and a random tag, so routers' ids do not collide. */
   requestIdPrefix?: string;
-}
-
-/** One request as the race's hooks see it. */
-interface RequestContext {
-  r: ForwardRequest;
-  model: ModelView;
-  planner: TargetPlanner;
-  /** Monotonic ms. */
-  started: number;
-  /** Set when the request is sampled for release analysis. */
-  sampleId: string | undefined;
-  budget: RetryBudget;
-  /** The forward() promise's; `ended` once one of them was called. */
-  resolve: (r: ForwardResult) => void;
-  reject: (e: unknown) => void;
-  ended: boolean;
 }
 
 /** Forwards OIP requests to regions with health checks, outlier detection, retries, hedging and mirroring. */
@@ -95,13 +81,10 @@ export class ForwardingEngine {
   private readonly lag: LoopLag;
   private readonly budgets = new Map<string, RetryBudget>();
   private readonly dispatch: Dispatch;
-  /** The stack under a forwarded attempt, which the engine observes itself: emulated delay and transport. */
-  private readonly forwardStack: Dispatch;
-  private readonly observer: Observer;
   private readonly health: HealthChecker;
   private readonly mirror: Mirror;
   private readonly raceSettings: RaceSettings;
-  private readonly hooks: RaceHooks<RequestContext>;
+  private readonly hooks: EngineRaceHooks;
   private readonly plannerHealth: PlannerHealth;
 
   /** @throws MeridianError `INVALID_ARGUMENT` when an option is out of range. */
@@ -126,9 +109,9 @@ export class ForwardingEngine {
     });
     this.lag = new LoopLag(LAG_TICK_MS, () => clock.monotonicMs());
     // Forwarded attempts never carry a hard timeout (the race times them): their stack has no such layer.
-    this.forwardStack = compose(this.transport.dispatch, withNetworkDelay(o.networkDelayMs, timers));
+    const forwardStack = compose(this.transport.dispatch, withNetworkDelay(o.networkDelayMs, timers));
     const timed = compose(this.transport.dispatch, withTimeout(timers), withNetworkDelay(o.networkDelayMs, timers));
-    this.observer = new Observer({
+    const observer = new Observer({
       delayMs: o.networkDelayMs,
       load: this.load,
       regionLoad: this.regionLoad,
@@ -141,7 +124,7 @@ export class ForwardingEngine {
       onEjected: (r) => this.metrics.ejections.inc(this.labels.target(r.target)),
     });
     // Probes use the stack without observation: they are not traffic (health-checker.ts).
-    this.dispatch = compose(timed, withObservation(this.observer, clock));
+    this.dispatch = compose(timed, withObservation(observer, clock));
     this.health = new HealthChecker({
       targets: () => viewOf(o.table()).targets,
       dispatch: timed,
@@ -179,7 +162,21 @@ export class ForwardingEngine {
       random: this.random,
     };
     this.raceSettings = { recheckMs: s.budgetRecheckMs, maxHedges: s.maxHedges, deadlineMs: s.deadlineMs, overloadLagMs: s.overloadLagMs, monotonicMs: () => clock.monotonicMs(), timers };
-    this.hooks = this.raceHooks();
+    this.hooks = new EngineRaceHooks({
+      settings: s,
+      clock,
+      networkDelayMs: o.networkDelayMs,
+      latency: this.latency,
+      regionLoad: this.regionLoad,
+      lag: this.lag,
+      suspects: this.suspects,
+      metrics: this.metrics,
+      labels: this.labels,
+      sampler: this.sampler,
+      observer,
+      forwardStack,
+      mirror: this.mirror,
+    });
   }
 
   /** Begins active health checks of every endpoint in the current table (later rounds follow table changes) and the event-loop lag measurement behind overload protection. */
@@ -237,7 +234,7 @@ export class ForwardingEngine {
       }
       if (this.s.shedLagMs > 0) {
         const behind = this.lag.sustainedMs();
-        if (behind >= this.s.shedLagMs) return resolve(this.shed(r, behind));
+        if (behind >= this.s.shedLagMs) return resolve(shedResponse(this.metrics, this.labels, r, behind));
       }
       const budget = this.budgetOf(r.model);
       const started = this.clock.monotonicMs();
@@ -246,118 +243,9 @@ export class ForwardingEngine {
       try {
         race(this.hooks, this.raceSettings, ctx, budget, r.signal, started);
       } catch (e) {
-        this.end(ctx, e);
+        this.hooks.end(ctx, e);
       }
     });
-  }
-
-  /** Settles the request's promise, once: with `result`, else with the error. */
-  private end(c: RequestContext, error: unknown, result?: RaceResult, now?: number): void {
-    if (c.ended) return;
-    c.ended = true;
-    c.budget.requestEnded();
-    if (result === undefined) return c.reject(error);
-    try {
-      c.resolve(this.result(c.r, result, now! - c.started));
-    } catch (e) {
-      c.reject(e);
-    }
-  }
-
-  /** The race's view of the engine, built once. */
-  private raceHooks(): RaceHooks<RequestContext> {
-    return {
-      next: (c, avoid, lastResort) => c.planner.next(avoid, lastResort),
-      nextHedge: (c, slow, avoid) => c.planner.nextOfVersion(slow.version, avoid),
-      attempt: (c, t, role, cancel, sink, startedAt) => this.attempt(c, t, role, cancel, sink, startedAt),
-      hedgeDelayMs: (c, t) => hedgeDelayMs(this.s, this.latency.percentile(latencyKeyOf(t, c.r.action), 0.95), this.o.networkDelayMs(t.region)),
-      perTryTimeoutMs: (c, t, remaining) => this.perTryMs(t, c.r.action, remaining),
-      answeredSince: (c, t, since) => this.latency.lastAnswerAt(latencyKeyOf(t, c.r.action)) >= since,
-      inFlight: (c, t) => this.regionLoad.get(latencyKeyOf(t, c.r.action)),
-      loopLagMs: () => this.lag.ms(),
-      onSuspect: (t, since) => this.suspects.markSilent(t.key, since),
-      onRetry: (t, reason) => this.metrics.retries.inc(this.labels.reason(t, reason)),
-      onHedge: (t) => this.metrics.hedges.inc(this.labels.reason(t, 'slow_attempt')),
-      onBudgetExhausted: (c, role) => this.metrics.budgetExhausted.inc(this.labels.of({ model: c.r.model, role })),
-      onSettled: (c, t, role, out, ms, won) => {
-        if (c.sampleId !== undefined) this.sampler.attempt(c.sampleId, t, role, out, ms, won, this.clock.monotonicMs() - c.started >= this.s.deadlineMs);
-      },
-      finished: (c, result, now) => this.end(c, undefined, result, now),
-    };
-  }
-
-  /**
-   * One attempt, begun at `started`; the race enforces its per-try timeout and the deadline through
-   * `cancel`. Observation and the outcome happen in one reaction to the transport's promise.
-   */
-  private attempt(c: RequestContext, t: Target, role: 'primary' | 'retry' | 'hedge', cancel: Cancel, sink: AttemptSink, started: number): void {
-    const r = c.r;
-    const req: UpstreamRequest = { target: t, role, action: r.action, method: r.method, path: oipPathOf(t, r.action), headers: r.headers, body: r.body };
-    const obs = this.observer;
-    obs.sent(req);
-    let sent: Promise<UpstreamResponse> | undefined;
-    let thrown: AttemptOutcome | undefined;
-    try {
-      sent = this.forwardStack(req, cancel);
-    } catch (e) {
-      thrown = this.failedOutcome(req, e, cancel, started, false);
-    }
-    if (role === 'primary' && r.action === 'infer') {
-      const region = c.model.regions.get(t.region);
-      // The copy is made after the primary is on the wire, so it never delays it.
-      if (region?.mirror !== undefined) setImmediate(() => this.mirror.maybeSend(region, r, c.sampleId));
-    }
-    if (sent === undefined) {
-      // Reported as a rejection would be: in a later microtask.
-      const out = thrown!;
-      return queueMicrotask(() => sink.settle(out, this.clock.monotonicMs()));
-    }
-    sent.then(
-      (res) => {
-        const now = this.clock.monotonicMs();
-        let out: AttemptOutcome;
-        try {
-          obs.answered(req, res, started, now);
-          out = res.status >= 500 ? { ok: false, reason: 'http_5xx', status: res.status, message: `${t.endpoint.id} answered ${res.status}${upstreamErrorText(res.body)}` } : { ok: true, response: res, latencyMs: now - started };
-        } catch (e) {
-          out = this.failedOutcome(req, e, cancel, started, true);
-        }
-        sink.settle(out, now);
-      },
-      (e: unknown) => sink.settle(this.failedOutcome(req, e, cancel, started, false), this.clock.monotonicMs()),
-    );
-  }
-
-  /** A failed attempt's outcome; `observed`: the observer already counted its end. */
-  private failedOutcome(req: UpstreamRequest, e: unknown, cancel: Cancel, started: number, observed: boolean): AttemptOutcome {
-    const err = observed ? toUpstreamError(e, req.target.endpoint.id, cancel) : this.observer.failed(req, e, cancel, started);
-    return { ok: false, reason: err.reason, message: err.message };
-  }
-
-  private perTryMs(t: Target, action: ForwardAction, remainingMs: number): number {
-    const key = latencyKeyOf(t, action);
-    return perTryTimeoutMs(this.s, this.latency.percentile(key, 0.99), this.latency.timeoutStreak(key), this.o.networkDelayMs(t.region), remainingMs);
-  }
-
-  private result(r: ForwardRequest, res: RaceResult, ms: number): ForwardResult {
-    const at = res.ok ? res.target : res.last;
-    const status = res.ok ? res.response.status : httpStatusOf(res.code);
-    const region = at?.region ?? '';
-    const version = at?.version ?? '';
-    this.metrics.requests.inc(at !== undefined ? this.labels.requestAt(at, r.action, status) : this.labels.request(r.model, region, version, r.action, status));
-    if (r.action === 'infer') this.metrics.requestDuration.observe(at !== undefined ? this.labels.target(at) : this.labels.of({ model: r.model, region, version }), ms / 1000);
-    const endpointId = at?.endpoint.id ?? '';
-    if (res.ok) return { status, headers: res.response.headers, body: res.response.body, region, version, endpointId, attempts: res.attempts, hedged: res.hedged };
-    const body = Buffer.from(JSON.stringify({ error: `model "${r.model}": ${res.message}` }));
-    return { status, headers: { 'content-type': 'application/json' }, body, errorCode: res.code, region, version, endpointId, attempts: res.attempts, hedged: res.hedged };
-  }
-
-  /** Refused at once: the router is too far behind to serve it in reasonable time. */
-  private shed(r: ForwardRequest, behindMs: number): ForwardResult {
-    this.metrics.requests.inc(this.labels.request(r.model, '', '', r.action, 503));
-    this.metrics.shed.inc(this.labels.of({ model: r.model }));
-    const body = Buffer.from(JSON.stringify({ error: `model "${r.model}": the router is overloaded (its event loop is ${Math.round(behindMs)} ms behind); retry in a moment or through another router` }));
-    return { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body, errorCode: 'OVERLOADED', region: '', version: '', endpointId: '', attempts: 0, hedged: false };
   }
 
   /** Up (active checks) and not ejected among `group` (its region's keys: the ejection cap is per region). */
