@@ -47,8 +47,6 @@ import type { RetryBudget } from './retry-budget.js';
 import type { ClientSignal, Target } from './types.js';
 import { UpstreamError, type FailureReason } from './upstream-error.js';
 
-export type { AttemptOutcome, AttemptSink, RaceHooks, RaceResult, RaceRole, RaceSettings } from './race-hooks.js';
-
 /**
  * Runs attempts until one answers, the targets or the budget run out, or the deadline passes; the
  * result goes to `hooks.finished` (synchronously when nothing can be tried). `started`: monotonic

@@ -5,7 +5,7 @@
 // failed, even when a retry elsewhere saved the request) and its mirror copy's outcome. An
 // unsampled request costs one random draw. Attempts that lost a hedge race, or were left because
 // the request moved on, are no evidence against their version and leave nothing.
-import type { AttemptOutcome, RaceRole } from './attempt-race.js';
+import type { AttemptOutcome, RaceRole } from './race-hooks.js';
 import type { OutputSamples } from './output-samples.js';
 import { sampleOutputs } from './output-samples.js';
 import type { ModelView } from './table-views.js';
