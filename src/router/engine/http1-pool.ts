@@ -88,7 +88,6 @@ class OriginPool implements ConnectionOwner {
     // An idle pool must never keep the process alive; send() refs the socket again.
     c.socket.unref();
     this.idle.push(c);
-    this.client.watchIdle();
   }
 
   /** Closes the connections idle for their idleMs or longer. */
@@ -149,7 +148,10 @@ export class Http1Client {
   /** The origin's pool, created on first use. */
   pool(o: Http1Origin): OriginPool {
     let p = this.pools.get(o.host);
-    if (p === undefined) this.pools.set(o.host, (p = new OriginPool(this, o)));
+    if (p === undefined) {
+      this.pools.set(o.host, (p = new OriginPool(this, o)));
+      this.watchIdle();
+    }
     return p;
   }
 
@@ -158,8 +160,8 @@ export class Http1Client {
     if (this.pools.get(host) === p) this.pools.delete(host);
   }
 
-  /** Starts the idle sweep if it is not running (it stops itself once no pool is left). */
-  watchIdle(): void {
+  /** Starts the idle sweep with the first pool, if it is not running (it stops itself once no pool is left). */
+  private watchIdle(): void {
     if (this.sweeper !== undefined) return;
     // Unref'd: an idle pool never keeps the process alive.
     this.sweeper = setInterval(() => this.sweep(), Math.max(1, Math.min(SWEEP_MS, Math.floor(this.idleMs / 4)))).unref();
