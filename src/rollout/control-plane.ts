@@ -27,6 +27,8 @@ import type { AnalysisRun } from '../core/strategy.js';
 import type { RolloutCommand } from './service.js';
 import { recordRolloutCommand } from './rollout-commands.js';
 import { isTerminalRollout } from '../core/domain.js';
+import { WatchingRouters } from './watching-routers.js';
+import { restorePlacements } from './placement-restore.js';
 
 export interface ControlPlaneOptions extends Omit<ReconcilerDeps, 'analysis'> {
   /** Where analysis reads router samples; by default a SampleCollector polling the registered routers. */
@@ -52,8 +54,8 @@ export class ControlPlane implements ControlPlaneService {
   private readonly abort = new AbortController();
 
   readonly health: RegionHealthMonitor;
-  /** Routers watching the routing table right now, by URL: where traffic shares come from. */
-  private readonly routers = new Map<string, { edge: string }>();
+  /** Routers watching the routing table right now: where traffic shares and samples come from. */
+  private readonly routers = new WatchingRouters();
 
   private readonly samples: AnalysisSource & { series?: SampleCollector['series'] };
   private readonly metricsRegistry = new ControlPlaneMetrics();
@@ -63,7 +65,7 @@ export class ControlPlane implements ControlPlaneService {
     if (o.analysis !== undefined) this.samples = o.analysis;
     else {
       this.collector = new SampleCollector({
-        routers: () => [...this.routers.keys()],
+        routers: () => this.routers.urls(),
         models: async () => [...new Set((await o.store.rollouts.placements()).map((p) => p.model))],
         sampleRate: (model) => o.traffic.current().models[model]?.sampleRate ?? 1,
         logger: o.logger,
@@ -94,19 +96,7 @@ export class ControlPlane implements ControlPlaneService {
    */
   async start(): Promise<void> {
     const active = await this.o.store.rollouts.active();
-    const busy = new Set(active.flatMap((r) => r.regions.map((x) => `${r.model}/${x.region}`)));
-    const placements = (await this.o.store.rollouts.placements()).filter((p) => !busy.has(`${p.model}/${p.region}`));
-    const restored = await Promise.allSettled(
-      placements.map(async (p) => {
-        const v = await this.o.store.models.get(p.model, p.version);
-        if (v === undefined) return;
-        const path = await this.o.replicator.replicate(p.region, v.digest);
-        await this.o.provider.provision({ region: p.region, model: p.model, version: p.version, artifactPath: path, replicas: p.replicas });
-      }),
-    );
-    restored.forEach((r, i) => {
-      if (r.status === 'rejected') this.o.logger.log('error', 'placement.restore_failed', { ...placements[i], error: messageOf(r.reason) });
-    });
+    await restorePlacements(this.o, active);
     await this.o.republish();
     for (const r of active) this.drive(r.id);
     this.health.start();
@@ -223,34 +213,18 @@ export class ControlPlane implements ControlPlaneService {
   async status(model?: string): Promise<ModelStatus[]> {
     const models = model !== undefined ? [model] : [...new Set((await this.o.store.models.list()).map((m) => m.model))];
     if (model !== undefined && (await this.o.store.models.versionsOf(model)).length === 0) throw new MeridianError('MODEL_NOT_FOUND', `unknown model "${model}"`);
-    const counts = await this.routerCounts();
+    const counts = await this.routers.counts();
     const trafficShares = (m: string): Promise<Record<string, number>> => Promise.resolve(sharesOf(counts.map((c) => c[m] ?? {})));
     return Promise.all(models.map((m) => modelStatus({ ...this.o, trafficShares, health: (mm, r) => this.health.health(mm, r) }, m)));
   }
 
   /** Routers watching the routing table now (their URL serves /metrics, /stats and /samples). */
   watchingRouters(): { url: string; edge: string }[] {
-    return [...this.routers.entries()].map(([url, r]) => ({ url, edge: r.edge }));
+    return this.routers.list();
   }
 
   registerRouter(r: { url: string; edge: string }): () => void {
-    this.routers.set(r.url, { edge: r.edge });
-    return () => this.routers.delete(r.url);
-  }
-
-  /** Each watching router's request counts per model and region; a router that does not answer in time counts as none. */
-  private async routerCounts(): Promise<Record<string, Record<string, number>>[]> {
-    const all = await Promise.all(
-      [...this.routers.keys()].map(async (url) => {
-        try {
-          const r = await fetch(`${url}/stats`, { signal: AbortSignal.timeout(500) });
-          return ((await r.json()) as { requests: Record<string, Record<string, number>> }).requests;
-        } catch {
-          return {};
-        }
-      }),
-    );
-    return all;
+    return this.routers.register(r);
   }
 
   events(q: EventQuery): Promise<EventRecord[]> {
